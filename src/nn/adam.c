@@ -1,0 +1,59 @@
+/* adam.c: see adam.h. The update follows torch.optim.Adam's single-tensor path
+ * operation by operation (float32 arithmetic in the float build), so that our
+ * runs track PyTorch's to rounding:
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+ *   denom = sqrt(v) / sqrt(1 - b2^t) + eps;  p -= (lr / (1 - b1^t)) m / denom */
+#include "adam.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+void qdf_adam_init(qdf_adam *opt, const qdf_param_set *ps, double lr) {
+    opt->lr = lr;
+    opt->beta1 = 0.9;
+    opt->beta2 = 0.999;
+    opt->eps = 1e-8;
+    opt->step = 0;
+    opt->n = ps->n;
+    for (int i = 0; i < ps->n; i++) {
+        const size_t n = qdf_numel(ps->p[i]);
+        opt->m[i] = calloc(n ? n : 1, sizeof(real));
+        opt->v[i] = calloc(n ? n : 1, sizeof(real));
+        if (!opt->m[i] || !opt->v[i]) abort();
+    }
+}
+
+void qdf_adam_free(qdf_adam *opt) {
+    for (int i = 0; i < opt->n; i++) {
+        free(opt->m[i]);
+        free(opt->v[i]);
+    }
+    opt->n = 0;
+}
+
+void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps) {
+    opt->step++;
+    const double bc1 = 1 - pow(opt->beta1, (double)opt->step);
+    const double bc2 = 1 - pow(opt->beta2, (double)opt->step);
+    const real step_size = (real)(opt->lr / bc1);
+    const real bc2_sqrt = (real)sqrt(bc2);
+    const real b1 = (real)opt->beta1, b2 = (real)opt->beta2, eps = (real)opt->eps;
+    for (int k = 0; k < ps->n; k++) {
+        qdf_tensor *p = ps->p[k];
+        real *m = opt->m[k], *v = opt->v[k];
+        const size_t n = qdf_numel(p);
+#pragma omp parallel for if (n > 65536) schedule(static)
+        for (size_t i = 0; i < n; i++) {
+            const real g = p->grad[i];
+            m[i] = m[i] * b1 + g * (1 - b1);
+            v[i] = v[i] * b2 + g * g * (1 - b2);
+            const real denom = sqrt(v[i]) / bc2_sqrt + eps;
+            p->data[i] -= step_size * (m[i] / denom);
+        }
+    }
+}
+
+double qdf_step_lr(double lr0, double gamma, int step_size, int epoch) {
+    if (step_size <= 0) return lr0;
+    return lr0 * pow(gamma, (double)(epoch / step_size));
+}

@@ -1,0 +1,56 @@
+/* op_linear.c: the dense layer, as torch.nn.Linear, with ReLU optionally fused.
+ * forward:  x (n x in), W (out x in), b (1 x out) -> y (n x out) = x W^T + b; relu: max(y, 0)
+ * backward: gy' = gy * [y > 0] (relu only)
+ *           dx += gy' W            (n x in)
+ *           dW += gy'^T x          (out x in)
+ *           db += sum_rows gy'     (1 x out) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gemm.h"
+#include "ops.h"
+
+static void linear_backward(qdf_ctx *ctx, qdf_node *n) {
+    qdf_tensor *x = n->in[0], *w = n->in[1], *b = n->in[2], *y = n->out;
+    const int N = x->rows, IN = x->cols, OUT = w->rows;
+    const size_t total = (size_t)N * OUT;
+    const real *g = y->grad;
+    if (n->iarg[0]) { /* relu: mask the incoming gradient */
+        real *m = qdf_ctx_alloc(ctx, sizeof(real) * (total ? total : 1));
+#pragma omp parallel for if (total > 65536) schedule(static)
+        for (size_t i = 0; i < total; i++) m[i] = y->data[i] > 0 ? g[i] : 0;
+        g = m;
+    }
+    if (x->requires_grad) qdf_gemm(0, 0, N, IN, OUT, 1, g, OUT, w->data, IN, 1, qdf_grad(ctx, x), IN);
+    if (w->requires_grad) qdf_gemm(1, 0, OUT, IN, N, 1, g, OUT, x->data, IN, 1, qdf_grad(ctx, w), IN);
+    if (b && b->requires_grad) {
+        real *gb = qdf_grad(ctx, b);
+        for (int r = 0; r < N; r++) {
+            const real *gr = g + (size_t)r * OUT;
+            for (int j = 0; j < OUT; j++) gb[j] += gr[j];
+        }
+    }
+}
+
+qdf_tensor *qdf_linear(qdf_ctx *ctx, qdf_tensor *x, qdf_tensor *w, qdf_tensor *b, int relu) {
+    const int N = x->rows, IN = x->cols, OUT = w->rows;
+    if (w->cols != IN || (b && (b->rows * b->cols != OUT))) {
+        fprintf(stderr, "qdf: linear shape mismatch: x %d x %d, W %d x %d\n", N, IN, w->rows, w->cols);
+        abort();
+    }
+    qdf_tensor *y = qdf_tensor_new(ctx, N, OUT);
+    const size_t total = (size_t)N * OUT;
+    if (b) {
+        for (int r = 0; r < N; r++) memcpy(y->data + (size_t)r * OUT, b->data, sizeof(real) * OUT);
+    }
+    qdf_gemm(0, 1, N, OUT, IN, 1, x->data, IN, w->data, IN, b ? 1 : 0, y->data, OUT);
+    if (relu) {
+#pragma omp parallel for if (total > 65536) schedule(static)
+        for (size_t i = 0; i < total; i++)
+            if (y->data[i] < 0) y->data[i] = 0;
+    }
+    qdf_node *node = qdf_record(ctx, y, linear_backward, relu ? "linear_relu" : "linear", 3, x, w, b);
+    if (node) node->iarg[0] = relu;
+    return y;
+}

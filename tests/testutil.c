@@ -1,0 +1,98 @@
+/* testutil.c: see testutil.h. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+const char *tu_datasets_dir(void) {
+    const char *d = getenv("QDF_DATASETS");
+    return d && *d ? d : QDF_DATASETS_DEFAULT;
+}
+
+const char *tu_tests_dir(void) {
+    const char *d = getenv("QDF_TESTS_DIR");
+    return d && *d ? d : QDF_SOURCE_DIR "/tests";
+}
+
+double tu_relerr(double a, double b, double floor) {
+    double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    if (m < floor) m = floor;
+    return fabs(a - b) / m;
+}
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rng.h"
+
+qdf_tensor *gc_input(int rows, int cols, unsigned seed, double lo, double hi) {
+    qdf_tensor *t = calloc(1, sizeof *t);
+    t->rows = rows;
+    t->cols = cols;
+    t->data = calloc((size_t)rows * cols + 1, sizeof(real));
+    t->grad = calloc((size_t)rows * cols + 1, sizeof(real));
+    t->requires_grad = 1;
+    t->is_param = 1;
+    qdf_rng r;
+    qdf_rng_seed(&r, seed);
+    for (size_t i = 0; i < (size_t)rows * cols; i++) t->data[i] = (real)(lo + (hi - lo) * qdf_rng_uniform(&r));
+    return t;
+}
+
+void gc_input_free(qdf_tensor *t) {
+    free(t->data);
+    free(t->grad);
+    free(t);
+}
+
+static double weighted_sum(qdf_ctx *ctx, gc_build_fn build, qdf_tensor **in, void *user,
+                           qdf_tensor **out_keep) {
+    qdf_ctx_reset(ctx);
+    qdf_tensor *out = build(ctx, in, user);
+    qdf_rng r;
+    qdf_rng_seed(&r, 12345);
+    double s = 0;
+    for (size_t i = 0; i < qdf_numel(out); i++) s += out->data[i] * (qdf_rng_uniform(&r) - 0.3);
+    if (out_keep) *out_keep = out;
+    return s;
+}
+
+double gc_check(gc_build_fn build, qdf_tensor **in, int n_in, void *user, double h, const char *label) {
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    for (int k = 0; k < n_in; k++) memset(in[k]->grad, 0, sizeof(real) * qdf_numel(in[k]));
+    qdf_tensor *out = NULL;
+    weighted_sum(ctx, build, in, user, &out);
+    real *g = qdf_grad(ctx, out);
+    qdf_rng r;
+    qdf_rng_seed(&r, 12345);
+    for (size_t i = 0; i < qdf_numel(out); i++) g[i] = (real)(qdf_rng_uniform(&r) - 0.3);
+    qdf_backward(ctx, NULL);
+    double worst = 0;
+    for (int k = 0; k < n_in; k++) {
+        if (!in[k]->requires_grad) continue;
+        const size_t n = qdf_numel(in[k]);
+        double *num = malloc(sizeof(double) * (n + 1));
+        double scale = 1e-12, maxdiff = 0;
+        for (size_t i = 0; i < n; i++) {
+            const real x0 = in[k]->data[i];
+            in[k]->data[i] = x0 + (real)h;
+            const double fp = weighted_sum(ctx, build, in, user, NULL);
+            in[k]->data[i] = x0 - (real)h;
+            const double fm = weighted_sum(ctx, build, in, user, NULL);
+            in[k]->data[i] = x0;
+            num[i] = (fp - fm) / (2 * h);
+            if (fabs(num[i]) > scale) scale = fabs(num[i]);
+        }
+        for (size_t i = 0; i < n; i++) {
+            const double d = fabs(num[i] - in[k]->grad[i]);
+            if (d > maxdiff) maxdiff = d;
+        }
+        const double rel = maxdiff / scale;
+        if (rel > worst) worst = rel;
+        printf("  gradcheck %-28s input %d (%d x %d): max rel err %.3g\n", label, k, in[k]->rows,
+               in[k]->cols, rel);
+        free(num);
+    }
+    qdf_ctx_free(ctx);
+    return worst;
+}

@@ -1,0 +1,28 @@
+/* testutil.h: helpers shared by the tests. */
+#ifndef QDF_TESTUTIL_H
+#define QDF_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Directory of the shared datasets (QDF_DATASETS, else the configured default). */
+const char *tu_datasets_dir(void);
+/* Directory of tests/ in the source tree (QDF_TESTS_DIR). */
+const char *tu_tests_dir(void);
+/* Relative error |a - b| / max(|a|, |b|, floor). */
+double tu_relerr(double a, double b, double floor);
+
+#endif
+
+/* Finite-difference gradient check (meant for the float64 build).
+ * build(ctx, inputs, user) composes ops on the inputs (parameter tensors made
+ * with gc_input) and returns an output tensor; the check takes the scalar
+ * L = sum(out * W) for fixed pseudo-random weights W, runs qdf_backward, and
+ * compares every input gradient with central differences of step h.
+ * Returns the largest relative error, measured per input as
+ * max_i |analytic_i - numeric_i| / max(max_i |numeric_i|, 1e-12). */
+#include "tape.h"
+typedef qdf_tensor *(*gc_build_fn)(qdf_ctx *ctx, qdf_tensor **inputs, void *user);
+qdf_tensor *gc_input(int rows, int cols, unsigned seed, double lo, double hi);
+void gc_input_free(qdf_tensor *t);
+double gc_check(gc_build_fn build, qdf_tensor **inputs, int n_inputs, void *user, double h,
+                const char *label);
