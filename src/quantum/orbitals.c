@@ -1,0 +1,126 @@
+/* orbitals.c: see orbitals.h. */
+#include "orbitals.h"
+
+#include <math.h>
+#include <string.h>
+
+/* raw value and d^2 of orbital k at point p */
+static inline double orbital_value(const qdf_field *f, const qdf_basis *b, const real *zeta, int s, int k,
+                                   const double *p, double *d2_out) {
+    const int a = f->orb_atom[k];
+    const qdf_orbital_type *t = &b->types[f->orb_type[k]];
+    const double *R = f->atom_xyz + 3 * a;
+    const double dx = p[0] - R[0], dy = p[1] - R[1], dz = p[2] - R[2];
+    const double d2 = dx * dx + dy * dy + dz * dz;
+    *d2_out = d2;
+    const double zd2 = (double)zeta[f->orb_type[k]] * d2;
+    if (zd2 > QDF_ORBITAL_CUTOFF) return 0;
+    const double e = exp(-zd2);
+    if (t->comp) {
+        const double *F = f->frames + 9 * s;
+        const int c = t->comp - 1; /* axis c = column c of F */
+        const double proj = dx * F[c] + dy * F[3 + c] + dz * F[6 + c];
+        /* d^(q-1) * proj / d = proj * d^(q-2) */
+        return t->q == 2 ? proj * e : proj * pow(sqrt(d2), t->q - 2) * e;
+    }
+    switch (t->q) {
+    case 1: return e;
+    case 2: return sqrt(d2) * e;
+    case 3: return d2 * e;
+    default: return pow(sqrt(d2), t->q - 1) * e;
+    }
+}
+
+void qdf_orbitals_raw(const qdf_field *f, const qdf_basis *b, const real *zeta, int s,
+                      const double *pts, int n_pts, double *out) {
+    const int k0 = f->orb_off[s], K = f->orb_off[s + 1] - k0;
+    for (int p = 0; p < n_pts; p++)
+        for (int k = 0; k < K; k++) {
+            double d2;
+            out[(size_t)p * K + k] = orbital_value(f, b, zeta, s, k0 + k, pts + 3 * p, &d2);
+        }
+}
+
+typedef struct basis_saved {
+    const qdf_field *f;
+    const qdf_basis *b;
+    real *raw;    /* like the output */
+    real *norm;   /* n_orbs: column norms (clamped) */
+} basis_saved;
+
+static void basis_backward(qdf_ctx *ctx, qdf_node *n) {
+    qdf_tensor *zeta = n->in[0];
+    const basis_saved *sv = n->aux;
+    const qdf_field *f = sv->f;
+    const real *g = n->out->grad, *phi = n->out->data;
+    real *gz = qdf_grad(ctx, zeta);
+#pragma omp parallel for schedule(dynamic)
+    for (int s = 0; s < f->n_mol; s++) {
+        const int p0 = f->pt_off[s], P = f->pt_off[s + 1] - p0;
+        const int k0 = f->orb_off[s], K = f->orb_off[s + 1] - k0;
+        const real *gs = g + f->blk_off[s], *ps = phi + f->blk_off[s], *rs = sv->raw + f->blk_off[s];
+        double dot[K > 0 ? K : 1], acc[K > 0 ? K : 1];
+        for (int k = 0; k < K; k++) dot[k] = acc[k] = 0;
+        for (int p = 0; p < P; p++)
+            for (int k = 0; k < K; k++) dot[k] += (double)gs[(size_t)p * K + k] * ps[(size_t)p * K + k];
+        for (int p = 0; p < P; p++) {
+            const double *pt = f->points + 3 * (size_t)(p0 + p);
+            for (int k = 0; k < K; k++) {
+                const size_t i = (size_t)p * K + k;
+                if (rs[i] == 0) continue;
+                const double *R = f->atom_xyz + 3 * f->orb_atom[k0 + k];
+                const double dx = pt[0] - R[0], dy = pt[1] - R[1], dz = pt[2] - R[2];
+                const double d2 = dx * dx + dy * dy + dz * dz;
+                const double nk = sv->norm[k0 + k];
+                const double graw = nk > 1e-12 ? (gs[i] - ps[i] * dot[k]) / nk : gs[i] / 1e-12;
+                acc[k] += graw * (-d2) * rs[i];
+            }
+        }
+        for (int k = 0; k < K; k++) {
+#pragma omp atomic
+            gz[f->orb_type[k0 + k]] += (real)acc[k];
+        }
+    }
+}
+
+qdf_tensor *qdf_basis_matrix(qdf_ctx *ctx, const qdf_field *f, const qdf_basis *b, qdf_tensor *zeta) {
+    const size_t total = f->blk_off[f->n_mol];
+    qdf_tensor *out = qdf_tensor_new(ctx, (int)total, 1);
+    real *raw = qdf_ctx_alloc(ctx, sizeof(real) * (total + 1));
+    real *norm = qdf_ctx_alloc(ctx, sizeof(real) * (f->n_orbs + 1));
+#pragma omp parallel for schedule(dynamic)
+    for (int s = 0; s < f->n_mol; s++) {
+        const int p0 = f->pt_off[s], P = f->pt_off[s + 1] - p0;
+        const int k0 = f->orb_off[s], K = f->orb_off[s + 1] - k0;
+        real *rs = raw + f->blk_off[s], *os = out->data + f->blk_off[s];
+        double ss[K > 0 ? K : 1];
+        for (int k = 0; k < K; k++) ss[k] = 0;
+        for (int p = 0; p < P; p++) {
+            const double *pt = f->points + 3 * (size_t)(p0 + p);
+            for (int k = 0; k < K; k++) {
+                double d2;
+                const double v = orbital_value(f, b, zeta->data, s, k0 + k, pt, &d2);
+                rs[(size_t)p * K + k] = (real)v;
+                ss[k] += v * v;
+            }
+        }
+        double inv[K > 0 ? K : 1];
+        for (int k = 0; k < K; k++) {
+            const double nk = sqrt(ss[k]);
+            norm[k0 + k] = (real)nk;
+            inv[k] = 1.0 / (nk > 1e-12 ? nk : 1e-12);
+        }
+        for (int p = 0; p < P; p++)
+            for (int k = 0; k < K; k++) os[(size_t)p * K + k] = (real)(rs[(size_t)p * K + k] * inv[k]);
+    }
+    qdf_node *n = qdf_record(ctx, out, basis_backward, "basis_matrix", 1, zeta);
+    if (n) {
+        basis_saved *sv = qdf_ctx_alloc(ctx, sizeof *sv);
+        sv->f = f;
+        sv->b = b;
+        sv->raw = raw;
+        sv->norm = norm;
+        n->aux = sv;
+    }
+    return out;
+}
