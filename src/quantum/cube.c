@@ -106,7 +106,9 @@ int qdf_cube_write(const char *path, const char *comment, const qdf_box *b, cons
     for (size_t run = 0; run < total / (size_t)n2; run++) {
         const double *v = values + run * (size_t)n2;
         for (int k = 0; k < n2; k++) {
-            fprintf(f, "%13.5E", v[k]);
+            /* |v| < 1e-99 would print a 3-digit exponent, and a negative one
+             * would fill all 13 columns and run into the previous field */
+            fprintf(f, "%13.5E", fabs(v[k]) < 1e-99 ? 0.0 : v[k]);
             if (k % 6 == 5 || k == n2 - 1) fputc('\n', f);
         }
     }

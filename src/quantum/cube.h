@@ -11,7 +11,8 @@
  *     "%5d%12.6f%12.6f%12.6f"  natoms, origin (bohr)
  *     "%5d%12.6f%12.6f%12.6f"  three times: n_i, axis vector i (bohr)
  *     "%5d%12.6f%12.6f%12.6f%12.6f"  per atom: Z, charge (= Z), position (bohr)
- *     the values, "%13.5E", 6 per line, a line break after each z-run */
+ *     the values, "%13.5E", 6 per line, a line break after each z-run
+ *     (|value| < 1e-99 is written as 0, so that every field keeps a blank) */
 #ifndef QDF_CUBE_H
 #define QDF_CUBE_H
 
