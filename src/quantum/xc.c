@@ -29,7 +29,7 @@
 #endif
 
 #define QDF_XC_MAX 8
-#define CHUNK 256
+#define CHUNK 1024
 #define PAR_MIN_POINTS 8192
 
 struct qdf_xc {
