@@ -14,7 +14,7 @@
 
 #include "ops.h"
 #include "testutil.h"
-#include "xc.h"
+#include "xc_terms.h"
 
 #define TOL 1e-6
 #define H 1e-6

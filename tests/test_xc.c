@@ -24,7 +24,7 @@
 
 #include "ops.h"
 #include "testutil.h"
-#include "xc.h"
+#include "xc_terms.h"
 
 #define TOL 1e-5
 

@@ -1,4 +1,4 @@
-/* xc.c: libxc functionals as energy ops (see xc.h for the formulas).
+/* xc_terms.c: libxc functionals as energy ops (see xc.h for the formulas).
  *
  * Forward: the points are evaluated in chunks of CHUNK (one libxc call per
  * chunk and component, in double; OpenMP over chunks for large grids). Each
@@ -6,7 +6,7 @@
  * segment in double. When a backward will be recorded, vrho_p and vsigma_p dV
  * are kept in the arena (as `real`), so the backward is a segment broadcast:
  *     d rho_p += g_s vrho_p,   d sigma_p += g_s vsigma_p dV. */
-#include "xc.h"
+#include "xc_terms.h"
 #include "ops.h"
 
 #include <ctype.h>
@@ -15,18 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libxc's header is also called xc.h, and src/quantum (this file's own xc.h)
- * comes first on the include path, so <xc.h> would find ours. Reach libxc's
- * through its include directory's name instead (/usr/include/../include/xc.h;
- * works for any prefix whose headers live in .../include). */
-#if defined(__has_include)
-#if __has_include(<../include/xc.h>)
-#include <../include/xc.h>
-#endif
-#endif
-#ifndef XC_UNPOLARIZED
-#error "libxc's xc.h not found (shadowed by src/quantum/xc.h?)"
-#endif
+#include <xc.h> /* libxc (our own header is xc_terms.h, so nothing shadows it) */
 
 #define QDF_XC_MAX 8
 #define CHUNK 1024

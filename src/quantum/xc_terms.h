@@ -1,4 +1,4 @@
-/* xc.h: density functionals from libxc as autodiff ops.
+/* xc_terms.h: density functionals from libxc as autodiff ops.
  *
  * The QDF density lives on grid points: rho_p = sum_j psi_j(p)^2, electrons
  * per grid point (sum_p rho_p = N_electrons). libxc wants a density in atomic
@@ -21,8 +21,8 @@
  * as 0. A NaN input gives a NaN output (it is not hidden).
  *
  * A qdf_xc is immutable after qdf_xc_new and may be shared between threads. */
-#ifndef QDF_XC_H
-#define QDF_XC_H
+#ifndef QDF_XC_TERMS_H
+#define QDF_XC_TERMS_H
 
 #include "tape.h"
 
