@@ -1,0 +1,65 @@
+/* evaluate.c: see evaluate.h. */
+#include "evaluate.h"
+
+#include <math.h>
+#include <stdio.h>
+
+void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out) {
+    const int n_out = m->hp.n_out;
+    const int was = ctx->grad_enabled;
+    qdf_ctx_set_grad(ctx, 0);
+    const qdf_molecule *ptr[256];
+    if (batch > 256) batch = 256;
+    if (batch < 1) batch = 1;
+    for (int i0 = 0; i0 < n; i0 += batch) {
+        const int nb = i0 + batch <= n ? batch : n - i0;
+        int k = 0, idx[256];
+        for (int i = 0; i < nb; i++) {
+            const qdf_molecule *mol = &mols[i0 + i];
+            int ok = 1;
+            for (int a = 0; a < mol->n_atoms; a++)
+                if (!qdf_basis_has(&m->basis, mol->z[a])) ok = 0;
+            if (ok) {
+                idx[k] = i0 + i;
+                ptr[k++] = mol;
+            } else {
+                for (int j = 0; j < n_out; j++) out[(size_t)(i0 + i) * n_out + j] = NAN;
+            }
+        }
+        if (k == 0) continue;
+        qdf_ctx_reset(ctx);
+        qdf_field f;
+        char err[256];
+        if (qdf_field_build(ctx, &f, ptr, k, &m->basis, &m->grid, m->hp.frame, err, sizeof err) != 0) {
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < n_out; j++) out[(size_t)idx[i] * n_out + j] = NAN;
+            continue;
+        }
+        qdf_forward_out o;
+        qdf_model_forward(ctx, m, &f, 1, 0, &o);
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < n_out; j++)
+                out[(size_t)idx[i] * n_out + j] = qdf_model_energy_ev(m, ptr[i], o.E->data + (size_t)i * n_out, j);
+    }
+    qdf_ctx_reset(ctx);
+    qdf_ctx_set_grad(ctx, was);
+}
+
+qdf_errors qdf_errors_of(const qdf_molecule *mols, int n, int n_out, const double *pred) {
+    qdf_errors e = {0, 0, 0};
+    double sa = 0, ss = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n_out && j < mols[i].n_targets; j++) {
+            const double p = pred[(size_t)i * n_out + j];
+            if (!isfinite(p)) continue;
+            const double d = p - mols[i].target[j];
+            sa += fabs(d);
+            ss += d * d;
+            e.n++;
+        }
+    if (e.n) {
+        e.mae = sa / e.n;
+        e.rmse = sqrt(ss / e.n);
+    }
+    return e;
+}

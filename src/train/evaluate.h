@@ -1,0 +1,20 @@
+/* evaluate.h: energies of many molecules with a model (no gradients), and
+ * their errors against the references the molecules carry. */
+#ifndef QDF_EVALUATE_H
+#define QDF_EVALUATE_H
+
+#include "dataset.h"
+#include "model.h"
+
+/* Predicted energies (eV, n x n_out, row-major) of molecules in batches of
+ * batch molecules. A molecule the model cannot handle (an element without
+ * orbitals) gets NaN. ctx is reused (reset per batch). */
+void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out);
+
+typedef struct qdf_errors {
+    int n;
+    double mae, rmse;   /* eV, over all outputs */
+} qdf_errors;
+qdf_errors qdf_errors_of(const qdf_molecule *mols, int n, int n_out, const double *pred);
+
+#endif
