@@ -167,7 +167,9 @@ int qdf_read_sdf(qdf_reader *r, char *err, int errlen) {
         if (rc == 0 || is_end_record(line)) break;
         if (line[0] != '>') continue;
         const char *lt = strchr(line, '<'), *gt = lt ? strchr(lt + 1, '>') : NULL;
-        const double f = lt && gt ? qdf_energy_key_factor(lt + 1, (int)(gt - lt - 1)) : 0;
+        char item[64] = "";
+        if (lt && gt) snprintf(item, sizeof item, "%.*s", (int)(gt - lt - 1) < 63 ? (int)(gt - lt - 1) : 63, lt + 1);
+        const double f = item[0] ? qdf_energy_key_factor(item, (int)strlen(item)) : 0;
         int first = 1;
         for (;;) { /* the value lines, up to a blank line */
             rc = qdf_getline(r, &line, err, errlen);
@@ -181,11 +183,8 @@ int qdf_read_sdf(qdf_reader *r, char *err, int errlen) {
                 qdf_span t[2];
                 double v;
                 const int nt = qdf_split(line, t, 2);
-                if (nt != 1 || qdf_span_num(t[0], 0, &v) || !isfinite(v)) {
-                    const int nlen = (int)(gt - lt - 1);
-                    return qdf_rerr(r, err, errlen, 0, c->id, "bad value '%.40s' for data item <%.*s>", line,
-                                    nlen > 40 ? 40 : nlen, lt + 1);
-                }
+                if (nt != 1 || qdf_span_num(t[0], 0, &v) || !isfinite(v))
+                    return qdf_rerr(r, err, errlen, 0, c->id, "bad value '%.40s' for data item <%s>", line, item);
                 c->t[0] = v * f;
                 c->nt = 1;
             }

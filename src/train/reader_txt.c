@@ -38,7 +38,8 @@ int qdf_read_txt(qdf_reader *r, char *err, int errlen) {
                             "line after the target line (targets must be the last line of the block)");
         nt = qdf_split(line, t, QDF_MAX_TARGETS + 1);
         double v;
-        if (qdf_span_num(t[0], 0, &v) == 0) { /* the target line */
+        if (qdf_span_num(t[0], 0, &v) == 0 || (nt >= 1 && strchr("0123456789+-.", t[0].s[0]))) {
+            /* the target line */
             if (nt > QDF_MAX_TARGETS)
                 return qdf_rerr(r, err, errlen, 0, c->id, "more than %d target values", QDF_MAX_TARGETS);
             for (int i = 0; i < nt; i++) {
