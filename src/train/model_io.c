@@ -131,6 +131,9 @@ int qdf_model_save(const char *path, const qdf_model *m, const qdf_train_state *
         }
         hsize_t d4 = 4;
         rc |= H5LTmake_dataset(t, "rng_state", 1, &d4, H5T_NATIVE_UINT64, st->rng.s) < 0;
+        rc |= H5LTmake_dataset(t, "epoch_rng_state", 1, &d4, H5T_NATIVE_UINT64, st->epoch_rng) < 0;
+        rc |= H5LTmake_dataset_double(t, "epoch_sums", 1, &d4, st->acc) < 0;
+        rc |= H5LTset_attribute_int(t, ".", "batch_pos", &st->batch_pos, 1) < 0;
         rc |= H5LTset_attribute_int(t, ".", "epoch", &st->epoch, 1) < 0;
         rc |= H5LTset_attribute_int(t, ".", "best_epoch", &st->best_epoch, 1) < 0;
         rc |= H5LTset_attribute_double(t, ".", "best_val_mae_eV", &st->best_val_mae, 1) < 0;
@@ -337,7 +340,10 @@ int qdf_model_load(const char *path, qdf_model *m, qdf_train_state *st, char *fi
                  H5LTget_attribute_int(t, ".", "best_epoch", &st->best_epoch) >= 0 &&
                  H5LTget_attribute_double(t, ".", "best_val_mae_eV", &st->best_val_mae) >= 0 &&
                  H5LTget_attribute_double(t, ".", "elapsed_s", &st->elapsed_s) >= 0 &&
-                 H5LTread_dataset(t, "rng_state", H5T_NATIVE_UINT64, st->rng.s) >= 0;
+                 H5LTread_dataset(t, "rng_state", H5T_NATIVE_UINT64, st->rng.s) >= 0 &&
+                 H5LTread_dataset(t, "epoch_rng_state", H5T_NATIVE_UINT64, st->epoch_rng) >= 0 &&
+                 H5LTread_dataset_double(t, "epoch_sums", st->acc) >= 0 &&
+                 H5LTget_attribute_int(t, ".", "batch_pos", &st->batch_pos) >= 0;
         if (ok && st->adam) {
             long step = 0;
             ok = H5LTget_attribute_long(t, ".", "adam_step", &step) >= 0;

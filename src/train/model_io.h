@@ -19,6 +19,8 @@
 #ifndef QDF_MODEL_IO_H
 #define QDF_MODEL_IO_H
 
+#include <stdint.h>
+
 #include "model.h"
 
 typedef struct qdf_train_state {
@@ -28,6 +30,10 @@ typedef struct qdf_train_state {
     double best_val_mae;     /* eV */
     int best_epoch;
     double elapsed_s;
+    /* position inside an interrupted epoch (batch_pos = 0: at an epoch start) */
+    uint64_t epoch_rng[4];   /* generator state before this epoch's shuffle */
+    int batch_pos;           /* batches of the epoch already done */
+    double acc[4];           /* the epoch's running sums: loss_E, loss_V, |err| eV, count */
 } qdf_train_state;
 
 #define QDF_CARD_MAX 4096

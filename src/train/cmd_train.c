@@ -1,0 +1,163 @@
+/* cmd_train.c: `qdf train`: option parsing for the training loop (train.h). */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exitcodes.h"
+#include "train.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+        "usage: qdf train --train FILE... --val FILE... [--test FILE...] --out DIR [options]\n"
+        "       qdf train --resume DIR --train FILE... --val FILE... [same options as the first run]\n\n"
+        "Trains a QDF model. Inputs: txt, XYZ, extended XYZ, SDF files or folders of raw QM9 files;\n"
+        "targets in eV. Writes DIR/log.tsv (epoch, seconds, loss_E, loss_V, MAE_train_eV, MAE_val_eV,\n"
+        "MAE_test_eV), DIR/model.h5 (best validation MAE), DIR/last.h5 (checkpoint after every epoch)\n"
+        "and DIR/predictions_val.tsv. loss_E is in model units ((E - atomref) / scale)^2; loss_V in\n"
+        "the potential's units squared; MAE_train_eV is the mean over the epoch's batches before\n"
+        "each update.\n\n"
+        "data:\n"
+        "  --train FILE...          training inputs (required)\n"
+        "  --val FILE...            validation inputs (model.h5 keeps the best epoch on these)\n"
+        "  --test FILE...           reported every epoch, never used for choices\n"
+        "  --out DIR                output directory (created)\n"
+        "  --resume DIR             continue DIR/last.h5 with its optimiser state and random stream\n"
+        "  --target NAME            property of raw QM9 files: u0_atomization (default), u0, homo, lumo, gap\n"
+        "  --target-name TEXT       label stored in the model (default 'energy')\n"
+        "model (defaults as the original QDF):\n"
+        "  --basis NAME             6-31G (default), 3-21G, STO-3G\n"
+        "  --radius A               grid radius around each atom, Angstrom (0.75)\n"
+        "  --grid-interval A        grid spacing, Angstrom (0.3)\n"
+        "  --dim N                  orbitals / functional width (250)\n"
+        "  --layer-functional N     dense ReLU layers of the energy functional (3)\n"
+        "  --hidden-hk N            width of the Hohenberg-Kohn map (250)\n"
+        "  --layer-hk N             dense ReLU layers of the HK map (3)\n"
+        "  --pooling sum|mean       sum for energies (default), mean for intensive targets\n"
+        "  --angular-p              angular p orbitals (x/d, y/d, z/d) instead of radial-only 2p (off)\n"
+        "  --frame principal|lab    grid frame: principal axes, rotation-invariant (default), or lab axes (original)\n"
+        "  --potential gaussian|coulomb   HK target: -sum Z exp(-d^2) (default) or smeared Coulomb\n"
+        "  --coulomb-smear A        smearing width of the Coulomb potential, Angstrom (0.2)\n"
+        "optimisation:\n"
+        "  --epochs N               epochs (100)\n"
+        "  --lr X                   Adam learning rate (1e-4)\n"
+        "  --lr-decay X             factor applied every --step-size epochs (0.5)\n"
+        "  --step-size N            epochs between decays (200)\n"
+        "  --batch-size N           molecules per batch (4)\n"
+        "  --seed N                 seed of the one random generator (1234)\n"
+        "  --atomref on|off         fit per-element reference energies, eV/atom (on for sum pooling)\n"
+        "  --scale-target on|off    divide the target by its training RMS, eV (on)\n"
+        "  --clip X                 clip gradients to this global L2 norm (off)\n"
+        "  --max-minutes X          stop (with a checkpoint) after the epoch that passes X minutes\n"
+        "  --threads N              OpenMP threads (default: all cores)\n"
+        "  --quiet                  no progress line\n");
+}
+
+/* Collect the values after a multi-value option (until the next --option). */
+static int take_list(int argc, char **argv, int *i, char ***out, int *n) {
+    int start = *i + 1, k = start;
+    while (k < argc && strncmp(argv[k], "--", 2) != 0) k++;
+    *out = argv + start;
+    *n = k - start;
+    *i = k - 1;
+    return *n > 0 ? 0 : -1;
+}
+
+static int onoff(const char *s) { return !strcmp(s, "on") || !strcmp(s, "1") || !strcmp(s, "yes"); }
+
+int qdf_cmd_train(int argc, char **argv) {
+    qdf_train_opts o;
+    qdf_train_opts_default(&o);
+    static char resume_dir[4096];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const int has = i + 1 < argc;
+        const char *v = has ? argv[i + 1] : NULL;
+#define NEED_VALUE()                                                                   \
+    do {                                                                               \
+        if (!has) {                                                                    \
+            fprintf(stderr, "qdf train: %s needs a value (see qdf train --help)\n", a); \
+            return QDF_EXIT_USAGE;                                                     \
+        }                                                                              \
+        i++;                                                                           \
+    } while (0)
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return QDF_EXIT_OK;
+        } else if (!strcmp(a, "--train") || !strcmp(a, "--val") || !strcmp(a, "--test")) {
+            char ***dst = a[2] == 't' && a[3] == 'r' ? &o.train : a[2] == 'v' ? &o.val : &o.test;
+            int *n = a[2] == 't' && a[3] == 'r' ? &o.n_train : a[2] == 'v' ? &o.n_val : &o.n_test;
+            if (take_list(argc, argv, &i, dst, n)) {
+                fprintf(stderr, "qdf train: %s needs at least one file\n", a);
+                return QDF_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--out")) { NEED_VALUE(); o.out_dir = v;
+        } else if (!strcmp(a, "--resume")) { NEED_VALUE(); snprintf(resume_dir, sizeof resume_dir, "%s", v); o.out_dir = resume_dir; o.resume = 1;
+        } else if (!strcmp(a, "--target")) {
+            NEED_VALUE();
+            o.ropts.qm9_property = qdf_qm9_property_from_name(v);
+            if (o.ropts.qm9_property < 0) {
+                fprintf(stderr, "qdf train: unknown --target '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
+            o.target_name = v;
+        } else if (!strcmp(a, "--target-name")) { NEED_VALUE(); o.target_name = v;
+        } else if (!strcmp(a, "--basis")) { NEED_VALUE(); snprintf(o.hp.basis, sizeof o.hp.basis, "%s", v);
+        } else if (!strcmp(a, "--radius")) { NEED_VALUE(); o.hp.radius = atof(v);
+        } else if (!strcmp(a, "--grid-interval")) { NEED_VALUE(); o.hp.grid_interval = atof(v);
+        } else if (!strcmp(a, "--dim")) { NEED_VALUE(); o.hp.dim = atoi(v);
+        } else if (!strcmp(a, "--layer-functional")) { NEED_VALUE(); o.hp.layer_functional = atoi(v);
+        } else if (!strcmp(a, "--hidden-hk")) { NEED_VALUE(); o.hp.hidden_HK = atoi(v);
+        } else if (!strcmp(a, "--layer-hk")) { NEED_VALUE(); o.hp.layer_HK = atoi(v);
+        } else if (!strcmp(a, "--pooling")) {
+            NEED_VALUE();
+            if (strcmp(v, "sum") && strcmp(v, "mean")) {
+                fprintf(stderr, "qdf train: --pooling is sum or mean, not '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
+            o.hp.pool_mean = !strcmp(v, "mean");
+        } else if (!strcmp(a, "--angular-p")) { o.hp.angular_p = 1;
+        } else if (!strcmp(a, "--frame")) {
+            NEED_VALUE();
+            if (strcmp(v, "lab") && strcmp(v, "principal")) {
+                fprintf(stderr, "qdf train: --frame is principal or lab, not '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
+            o.hp.frame = !strcmp(v, "lab") ? QDF_FRAME_LAB : QDF_FRAME_PRINCIPAL;
+        } else if (!strcmp(a, "--potential")) {
+            NEED_VALUE();
+            if (qdf_potential_from_name(v) < 0) {
+                fprintf(stderr, "qdf train: --potential is gaussian or coulomb, not '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
+            o.hp.potential = qdf_potential_from_name(v);
+        } else if (!strcmp(a, "--coulomb-smear")) { NEED_VALUE(); o.hp.coulomb_smear = atof(v);
+        } else if (!strcmp(a, "--epochs")) { NEED_VALUE(); o.epochs = atoi(v);
+        } else if (!strcmp(a, "--lr")) { NEED_VALUE(); o.lr = atof(v);
+        } else if (!strcmp(a, "--lr-decay")) { NEED_VALUE(); o.lr_decay = atof(v);
+        } else if (!strcmp(a, "--step-size")) { NEED_VALUE(); o.step_size = atoi(v);
+        } else if (!strcmp(a, "--batch-size")) { NEED_VALUE(); o.batch_size = atoi(v);
+        } else if (!strcmp(a, "--seed")) { NEED_VALUE(); o.seed = strtoull(v, NULL, 10);
+        } else if (!strcmp(a, "--atomref")) { NEED_VALUE(); o.atomref = onoff(v);
+        } else if (!strcmp(a, "--scale-target")) { NEED_VALUE(); o.scale_target = onoff(v);
+        } else if (!strcmp(a, "--clip")) { NEED_VALUE(); o.clip = atof(v);
+        } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
+        } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));
+        } else if (!strcmp(a, "--quiet")) { o.quiet = 1;
+        } else {
+            fprintf(stderr, "qdf train: unknown option '%s' (see qdf train --help)\n", a);
+            return QDF_EXIT_USAGE;
+        }
+#undef NEED_VALUE
+    }
+    if (!o.n_train || !o.out_dir) {
+        fprintf(stderr, "qdf train: --train and --out (or --resume) are required (see qdf train --help)\n");
+        return QDF_EXIT_USAGE;
+    }
+    if (o.batch_size < 1 || o.batch_size > 256 || o.epochs < 0 || !(o.lr > 0) || o.hp.dim < 1) {
+        fprintf(stderr, "qdf train: invalid --batch-size (1-256), --epochs, --lr or --dim\n");
+        return QDF_EXIT_USAGE;
+    }
+    return qdf_train_run(&o);
+}

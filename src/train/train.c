@@ -1,0 +1,391 @@
+/* train.c: see train.h. */
+#include "train.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomref.h"
+#include "dataset.h"
+#include "evaluate.h"
+#include "exitcodes.h"
+#include "model_io.h"
+#include "ops.h"
+
+volatile int qdf_train_stop_requested;
+
+static void on_signal(int sig) {
+    (void)sig;
+    qdf_train_stop_requested = 1;
+}
+
+void qdf_train_opts_default(qdf_train_opts *o) {
+    memset(o, 0, sizeof *o);
+    qdf_hparams_default(&o->hp);
+    o->epochs = 100;
+    o->lr = 1e-4;
+    o->lr_decay = 0.5;
+    o->step_size = 200;
+    o->batch_size = 4;
+    o->seed = 1234;
+    o->atomref = -1;
+    o->scale_target = 1;
+    o->clip = 0;
+    o->eval_batch = 16;
+    o->target_name = "energy";
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static void join_files(char *buf, size_t len, char **a, int n) {
+    size_t used = strlen(buf);
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(buf + used, len > used ? len - used : 0, "%s%s", used ? " " : "", a[i]);
+        if (w < 0) return;
+        used += (size_t)w;
+        if (used >= len) return;
+    }
+}
+
+static int write_predictions(const char *path, const qdf_dataset *d, int n_out, const double *pred) {
+    char tmp[4400];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return -1;
+    fprintf(f, "id\tn_atoms");
+    for (int j = 0; j < n_out; j++) fprintf(f, "\tpredicted_%d_eV\treference_%d_eV\tabs_error_%d_eV", j, j, j);
+    fprintf(f, "\n");
+    for (int i = 0; i < d->n; i++) {
+        fprintf(f, "%s\t%d", d->mols[i].id, d->mols[i].n_atoms);
+        for (int j = 0; j < n_out; j++) {
+            const double p = pred[(size_t)i * n_out + j], t = d->mols[i].target[j];
+            fprintf(f, "\t%.6f\t%.6f\t%.6f", p, t, fabs(p - t));
+        }
+        fprintf(f, "\n");
+    }
+    if (fflush(f) != 0 || ferror(f)) {
+        fclose(f);
+        unlink(tmp);
+        return -1;
+    }
+    fsync(fileno(f));
+    fclose(f);
+    return rename(tmp, path);
+}
+
+static double mae_of(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch, double *pred) {
+    if (d->n == 0) return NAN;
+    qdf_predict_many(ctx, m, d->mols, d->n, batch, pred);
+    return qdf_errors_of(d->mols, d->n, m->hp.n_out, pred).mae;
+}
+
+/* One training step on a batch. Returns the energy loss; *lossV the potential loss. */
+static double train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, const qdf_train_opts *o,
+                         const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev) {
+    char err[256];
+    *lossV = NAN;
+    *abs_err_ev = NAN;
+    qdf_ctx_reset(fctx);
+    qdf_field *f = qdf_ctx_alloc(fctx, sizeof *f);
+    if (qdf_field_build(fctx, f, mols, nb, &m->basis, &m->grid, m->hp.frame, err, sizeof err) != 0) {
+        fprintf(stderr, "qdf: %s\n", err);
+        return NAN;
+    }
+    const int n_out = m->hp.n_out;
+    real *tE = qdf_ctx_alloc(fctx, sizeof(real) * nb * n_out);
+    for (int i = 0; i < nb; i++)
+        for (int j = 0; j < n_out; j++) tE[i * n_out + j] = (real)qdf_model_target(m, mols[i], j);
+    real *tV = qdf_ctx_alloc(fctx, sizeof(real) * (f->n_points + 1));
+    qdf_potential_eval(f, m->hp.potential, m->hp.coulomb_smear, tV);
+
+    /* energy step */
+    qdf_ctx_reset(ctx);
+    qdf_forward_out out;
+    qdf_model_forward(ctx, m, f, 1, 0, &out);
+    qdf_tensor *lE = qdf_mse(ctx, out.E, qdf_tensor_wrap(ctx, nb, n_out, tE));
+    double ae = 0;
+    for (int i = 0; i < nb; i++)
+        for (int j = 0; j < n_out; j++)
+            ae += fabs(qdf_model_energy_ev(m, mols[i], out.E->data + i * n_out, j) - mols[i]->target[j]);
+    *abs_err_ev = ae;
+    const double lossE = lE->data[0];
+    qdf_backward(ctx, lE);
+    if (o->clip > 0) qdf_clip_grad_norm(&m->params, o->clip);
+    qdf_adam_step(opt, &m->params);
+    qdf_param_set_zero_grad(&m->params);
+
+    /* potential step: a fresh forward with the updated parameters */
+    qdf_ctx_reset(ctx);
+    qdf_model_forward(ctx, m, f, 0, 1, &out);
+    qdf_tensor *lV = qdf_mse(ctx, out.V, qdf_tensor_wrap(ctx, f->n_points, 1, tV));
+    *lossV = lV->data[0];
+    qdf_backward(ctx, lV);
+    if (o->clip > 0) qdf_clip_grad_norm(&m->params, o->clip);
+    qdf_adam_step(opt, &m->params);
+    qdf_param_set_zero_grad(&m->params);
+    return lossE;
+}
+
+static int check_out_dir(const char *dir, char *err, int errlen) {
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create output directory (%s)", dir, strerror(errno));
+        return -1;
+    }
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/.qdf_write_probe", dir);
+    FILE *f = fopen(probe, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: output directory is not writable (%s)", dir, strerror(errno));
+        return -1;
+    }
+    /* a few MiB must fit: a model file is ~1.6 MiB, a checkpoint three times that */
+    static char block[1 << 16];
+    int ok = 1;
+    for (int i = 0; i < 96 && ok; i++) ok = fwrite(block, 1, sizeof block, f) == sizeof block;
+    ok = ok && fflush(f) == 0;
+    fclose(f);
+    unlink(probe);
+    if (!ok) {
+        snprintf(err, errlen, "%s: no room to write models (disk full?)", dir);
+        return -1;
+    }
+    return 0;
+}
+
+int qdf_train_run(const qdf_train_opts *o) {
+    char err[1024];
+    if (check_out_dir(o->out_dir, err, sizeof err)) {
+        fprintf(stderr, "qdf train: %s\n", err);
+        return QDF_EXIT_OUTPUT;
+    }
+    qdf_dataset tr = {0}, va = {0}, te = {0};
+    if (qdf_dataset_load(&tr, o->train, o->n_train, &o->ropts, stderr, err, sizeof err) ||
+        qdf_dataset_load(&va, o->val, o->n_val, &o->ropts, stderr, err, sizeof err) ||
+        qdf_dataset_load(&te, o->test, o->n_test, &o->ropts, stderr, err, sizeof err)) {
+        fprintf(stderr, "qdf train: %s\n", err);
+        return QDF_EXIT_INPUT;
+    }
+    if (tr.n == 0) {
+        fprintf(stderr, "qdf train: no training molecules in the given files\n");
+        return QDF_EXIT_INPUT;
+    }
+    int n_out = tr.mols[0].n_targets;
+    for (int i = 0; i < tr.n; i++)
+        if (tr.mols[i].n_targets != n_out) {
+            fprintf(stderr, "qdf train: molecule %s has %d targets, the first has %d\n", tr.mols[i].id,
+                    tr.mols[i].n_targets, n_out);
+            return QDF_EXIT_INPUT;
+        }
+    if (n_out < 1) {
+        fprintf(stderr, "qdf train: the training molecules carry no target values\n");
+        return QDF_EXIT_INPUT;
+    }
+    int min_atoms, max_atoms, flags[QDF_MAX_Z + 1], elements[QDF_MAX_Z + 1], n_el = 0;
+    qdf_dataset_stats(&tr, &min_atoms, &max_atoms, flags);
+    for (int z = 1; z <= QDF_MAX_Z; z++)
+        if (flags[z]) elements[n_el++] = z;
+
+    char files[8192] = "";
+    join_files(files, sizeof files, o->train, o->n_train);
+    char last_path[4200], best_path[4200], log_path[4200], pred_path[4200];
+    snprintf(last_path, sizeof last_path, "%s/last.h5", o->out_dir);
+    snprintf(best_path, sizeof best_path, "%s/model.h5", o->out_dir);
+    snprintf(log_path, sizeof log_path, "%s/log.tsv", o->out_dir);
+    snprintf(pred_path, sizeof pred_path, "%s/predictions_val.tsv", o->out_dir);
+
+    qdf_model m;
+    qdf_adam opt;
+    qdf_train_state st;
+    memset(&st, 0, sizeof st);
+    st.best_val_mae = INFINITY;
+    qdf_rng_seed(&st.rng, o->seed);
+    if (o->resume) {
+        /* the model's shapes come from the checkpoint; Adam is sized after it */
+        qdf_model probe;
+        if (qdf_model_load(last_path, &probe, NULL, NULL, 0, NULL, 0, err, sizeof err)) {
+            fprintf(stderr, "qdf train --resume: %s\n", err);
+            return QDF_EXIT_MODEL;
+        }
+        qdf_adam_init(&opt, &probe.params, o->lr);
+        st.adam = &opt;
+        qdf_model_free(&probe);
+        if (qdf_model_load(last_path, &m, &st, NULL, 0, NULL, 0, err, sizeof err)) {
+            fprintf(stderr, "qdf train --resume: %s\n", err);
+            return QDF_EXIT_MODEL;
+        }
+        fprintf(stderr, "qdf train: resuming %s after epoch %d (batch %d of the next)\n", last_path, st.epoch,
+                st.batch_pos);
+    } else {
+        qdf_hparams hp = o->hp;
+        hp.n_out = n_out;
+        if (qdf_model_init(&m, &hp, elements, n_el, &st.rng, err, sizeof err)) {
+            fprintf(stderr, "qdf train: %s\n", err);
+            return QDF_EXIT_USAGE;
+        }
+        snprintf(m.target_name, sizeof m.target_name, "%s", o->target_name);
+        m.min_atoms = min_atoms;
+        m.max_atoms = max_atoms;
+        const int use_ref = o->atomref < 0 ? !hp.pool_mean : o->atomref;
+        if (use_ref && qdf_atomref_fit(&m, &tr, err, sizeof err)) {
+            fprintf(stderr, "qdf train: %s\n", err);
+            return QDF_EXIT_INPUT;
+        }
+        m.target_scale = o->scale_target ? qdf_target_rms(&m, &tr) : 1;
+        qdf_adam_init(&opt, &m.params, o->lr);
+        st.adam = &opt;
+        memcpy(st.epoch_rng, st.rng.s, sizeof st.epoch_rng);
+        FILE *lf = fopen(log_path, "w");
+        if (!lf) {
+            fprintf(stderr, "qdf train: %s: cannot write (%s)\n", log_path, strerror(errno));
+            return QDF_EXIT_OUTPUT;
+        }
+        fprintf(lf, "epoch\tseconds\tloss_E\tloss_V\tMAE_train_eV\tMAE_val_eV\tMAE_test_eV\n");
+        fclose(lf);
+    }
+    fprintf(stderr,
+            "qdf train: %d training, %d validation, %d test molecules (%d skipped); %d-%d atoms; %d orbital types; "
+            "%zu parameters; target %s (%d value%s), atomref %s, scale %.4g eV\n",
+            tr.n, va.n, te.n, tr.n_skipped + va.n_skipped + te.n_skipped, min_atoms, max_atoms, m.basis.n_types,
+            qdf_param_set_numel(&m.params), m.target_name, n_out, n_out > 1 ? "s" : "", m.use_atomref ? "on" : "off",
+            m.target_scale);
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    qdf_ctx *fctx = qdf_ctx_new(8 << 20), *ctx = qdf_ctx_new(64 << 20);
+    int *perm = malloc(sizeof(int) * tr.n);
+    double *pred = malloc(sizeof(double) * (size_t)(va.n + te.n + 1) * n_out);
+    const int n_batches = (tr.n + o->batch_size - 1) / o->batch_size;
+    const int tty = isatty(2) && !o->quiet;
+    int rc = QDF_EXIT_OK;
+    const double t_start = now_s() - st.elapsed_s;
+    const double session_start = now_s();
+    char card[QDF_CARD_MAX];
+
+    for (int epoch = st.epoch; epoch < o->epochs; epoch++) {
+        opt.lr = qdf_step_lr(o->lr, o->lr_decay, o->step_size, epoch);
+        /* the epoch's permutation comes from the generator state saved at its start */
+        memcpy(st.rng.s, st.epoch_rng, sizeof st.epoch_rng);
+        for (int i = 0; i < tr.n; i++) perm[i] = i;
+        qdf_rng_shuffle(&st.rng, perm, tr.n);
+        double running = 0;
+        int n_run = 0;
+        for (int b = st.batch_pos; b < n_batches; b++) {
+            const qdf_molecule *mols[256];
+            int nb = 0;
+            for (int i = b * o->batch_size; i < tr.n && nb < o->batch_size; i++) mols[nb++] = &tr.mols[perm[i]];
+            double lV = NAN, ae = NAN;
+            const double lE = train_step(fctx, ctx, &m, &opt, o, mols, nb, &lV, &ae);
+            if (!isfinite(lE) || !isfinite(lV) || (n_run > 50 && (lE > 1e3 * running / n_run + 1e3))) {
+                fprintf(stderr,
+                        "\nqdf train: diverged at epoch %d batch %d (loss_E %g, loss_V %g); stopping. The last good "
+                        "model is %s (best validation) and %s (end of epoch %d)\n",
+                        epoch + 1, b + 1, lE, lV, best_path, last_path, st.epoch);
+                rc = QDF_EXIT_DIVERGED;
+                goto done;
+            }
+            running += lE;
+            n_run++;
+            st.acc[0] += lE * nb;
+            st.acc[1] += lV * nb;
+            st.acc[2] += ae;
+            st.acc[3] += nb * n_out;
+            st.batch_pos = b + 1;
+            if (tty && (b % 10 == 0 || b + 1 == n_batches)) {
+                const double el = now_s() - session_start;
+                const double done = (epoch - st.epoch) * (double)n_batches + (b + 1);
+                const double total = (o->epochs - st.epoch) * (double)n_batches;
+                const double eta = done > 0 ? el / done * (total - done) : 0;
+                fprintf(stderr, "\repoch %d/%d  batch %d/%d  loss_E %.4g  ETA %02d:%02d:%02d   ", epoch + 1, o->epochs,
+                        b + 1, n_batches, running / n_run, (int)(eta / 3600), (int)(eta / 60) % 60, (int)eta % 60);
+            }
+            if (qdf_train_stop_requested) break;
+        }
+        if (qdf_train_stop_requested && st.batch_pos < n_batches) {
+            /* mid-epoch: checkpoint the position, so --resume continues exactly here */
+            st.elapsed_s = now_s() - t_start;
+            if (qdf_model_save(last_path, &m, &st, files, NULL, err, sizeof err)) {
+                fprintf(stderr, "\nqdf train: %s\n", err);
+                rc = QDF_EXIT_OUTPUT;
+            } else {
+                fprintf(stderr, "\nqdf train: interrupted in epoch %d at batch %d; checkpoint %s written. Resume with: "
+                        "qdf train --resume %s (and the same data options)\n", epoch + 1, st.batch_pos, last_path,
+                        o->out_dir);
+                rc = QDF_EXIT_INTERRUPTED;
+            }
+            goto done;
+        }
+        /* end of epoch */
+        const double mae_val = mae_of(ctx, &m, &va, o->eval_batch, pred);
+        const double mae_test = mae_of(ctx, &m, &te, o->eval_batch, pred + (size_t)va.n * n_out);
+        const double lossE = st.acc[0] / tr.n, lossV = st.acc[1] / tr.n, mae_train = st.acc[2] / st.acc[3];
+        st.epoch = epoch + 1;
+        st.batch_pos = 0;
+        memset(st.acc, 0, sizeof st.acc);
+        memcpy(st.epoch_rng, st.rng.s, sizeof st.epoch_rng);
+        st.elapsed_s = now_s() - t_start;
+        int improved = va.n > 0 ? mae_val < st.best_val_mae : 1;
+        if (improved) {
+            st.best_val_mae = va.n > 0 ? mae_val : NAN;
+            st.best_epoch = st.epoch;
+        }
+        snprintf(card, sizeof card,
+                 "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
+                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu",
+                 st.epoch, o->epochs, st.best_val_mae, st.best_val_mae * 23.0605, st.best_epoch, mae_train,
+                 st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed);
+        if (improved) {
+            if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
+                fprintf(stderr, "\nqdf train: %s\n", err);
+                rc = QDF_EXIT_OUTPUT;
+                goto done;
+            }
+            if (va.n > 0) write_predictions(pred_path, &va, n_out, pred);
+        }
+        if (qdf_model_save(last_path, &m, &st, files, card, err, sizeof err)) {
+            fprintf(stderr, "\nqdf train: %s\n", err);
+            rc = QDF_EXIT_OUTPUT;
+            goto done;
+        }
+        FILE *lf = fopen(log_path, "a");
+        if (lf) {
+            fprintf(lf, "%d\t%.1f\t%.6g\t%.6g\t%.6f\t%.6f\t%.6f\n", st.epoch, st.elapsed_s, lossE, lossV, mae_train,
+                    mae_val, mae_test);
+            fclose(lf);
+        }
+        fprintf(stderr, "%sepoch %4d  %7.0f s  loss_E %.5g  loss_V %.5g  MAE train %.4f eV  val %.4f eV  test %.4f eV%s\n",
+                tty ? "\r" : "", st.epoch, st.elapsed_s, lossE, lossV, mae_train, mae_val, mae_test,
+                improved ? "  *" : "");
+        if (qdf_train_stop_requested) {
+            fprintf(stderr, "qdf train: interrupted after epoch %d; resume with: qdf train --resume %s\n", st.epoch,
+                    o->out_dir);
+            rc = QDF_EXIT_INTERRUPTED;
+            goto done;
+        }
+        if (o->max_minutes > 0 && now_s() - session_start > 60 * o->max_minutes) {
+            fprintf(stderr, "qdf train: time limit of %g min reached after epoch %d; resume with --resume %s\n",
+                    o->max_minutes, st.epoch, o->out_dir);
+            break;
+        }
+    }
+done:
+    free(perm);
+    free(pred);
+    qdf_ctx_free(fctx);
+    qdf_ctx_free(ctx);
+    qdf_adam_free(&opt);
+    qdf_model_free(&m);
+    qdf_dataset_free(&tr);
+    qdf_dataset_free(&va);
+    qdf_dataset_free(&te);
+    return rc;
+}

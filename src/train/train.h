@@ -1,0 +1,47 @@
+/* train.h: the QDF training loop.
+ *
+ * For each mini-batch (molecules as separate segments): one Adam step on the
+ * energy loss (MSE of E in model units over the batch), then a fresh forward
+ * and one Adam step on the potential loss (MSE of V over all points of the
+ * batch) with the same optimiser. The learning rate decays by lr_decay every
+ * step_size epochs; the training set is shuffled each epoch with the seeded
+ * generator. After each epoch: validation (and test) MAE in eV, a line in
+ * DIR/log.tsv, DIR/last.h5 (checkpoint) and, when validation improves,
+ * DIR/model.h5 and DIR/predictions_val.tsv, all written atomically. */
+#ifndef QDF_TRAIN_H
+#define QDF_TRAIN_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "reader.h"
+
+typedef struct qdf_train_opts {
+    char **train, **val, **test;
+    int n_train, n_val, n_test;
+    const char *out_dir;
+    qdf_hparams hp;
+    int epochs;
+    double lr, lr_decay;
+    int step_size;
+    int batch_size;
+    uint64_t seed;
+    int atomref;          /* 1: fit per-element reference energies (default for sum pooling) */
+    int scale_target;     /* 1: divide the model-space target by its training RMS */
+    double clip;          /* global gradient-norm clip; <= 0 off */
+    int resume;
+    int eval_batch;
+    double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */
+    int quiet;
+    const char *target_name;
+    qdf_reader_opts ropts;
+} qdf_train_opts;
+
+void qdf_train_opts_default(qdf_train_opts *o);
+/* Returns a process exit code (0 success; see qdf --help for the others). */
+int qdf_train_run(const qdf_train_opts *o);
+
+/* Set by SIGINT/SIGTERM handlers: finish the step, checkpoint, exit. */
+extern volatile int qdf_train_stop_requested;
+
+#endif
