@@ -41,8 +41,7 @@
 
 #ifdef QDF_HAVE_DNNL
 #ifndef QDF_REAL_DOUBLE
-/* weak: the float build links gemm_dnnl.c; until then the call falls back */
-__attribute__((weak)) int qdf_gemm_dnnl(int trans_a, int trans_b, int M, int N, int K, float alpha,
+int qdf_gemm_dnnl(int trans_a, int trans_b, int M, int N, int K, float alpha,
                                         const float *A, int lda, const float *B, int ldb, float beta,
                                         float *C, int ldc);
 #endif
@@ -69,7 +68,7 @@ void qdf_gemm(int trans_a, int trans_b, int M, int N, int K, real alpha,
 #pragma omp atomic
     flops_done += 2.0 * M * N * K;
 #if defined(QDF_HAVE_DNNL) && !defined(QDF_REAL_DOUBLE)
-    if (backend == QDF_GEMM_ONEDNN && qdf_gemm_dnnl &&
+    if (backend == QDF_GEMM_ONEDNN &&
         qdf_gemm_dnnl(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) == 0)
         return;
 #endif
