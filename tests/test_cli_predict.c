@@ -1,0 +1,425 @@
+/* test_cli_predict.c: `qdf predict` and `qdf info` (cmd_predict.c, cmd_info.c).
+ * A tiny model (dim 8, one epoch on 5 molecules with made-up targets, H C N O F)
+ * is trained in a fresh mkdtemp directory; every command runs in a forked child
+ * (stdout, stderr and stdin redirected to files; the parent never starts
+ * OpenMP, so fork is safe) and the output files are parsed:
+ *  - the example library in xyz, extxyz, txt and sdf gives the same molecules
+ *    in input order with the same energies (sdf: 4-decimal coordinates, 1e-4);
+ *  - a library larger than one chunk (3 x 37 molecules, 2 threads, batch 3)
+ *    keeps input order and the energies of the single run;
+ *  - a bad molecule in the middle: the others are predicted, exit 8, one stderr
+ *    line naming the file;
+ *  - an element without orbitals in the model (S): row flagged
+ *    unsupported_element:S, energies empty; exit 8;
+ *  - --format jsonl: every line an object with all keys; --format csv with
+ *    references: reference_eV and abs_error_eV columns;
+ *  - '-' reads standard input; a missing model: exit 4 naming the path; a
+ *    missing input next to a good one: exit 3, the good one still predicted;
+ *  - qdf info prints the card, --json has the keys. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "testutil.h"
+
+static char DIR_[256], MODEL[300], EX[1024];
+
+/* Run fn(argv) in a child with stdin from in_path (or /dev/null) and
+ * stdout/stderr into DIR_/out.txt, DIR_/err.txt; returns the exit code. */
+static int run(int (*fn)(int, char **), const char *in_path, ...) {
+    char *argv[64];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, in_path);
+    for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 63;) argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        char p[400];
+        int fd = open(in_path ? in_path : "/dev/null", O_RDONLY);
+        dup2(fd, 0);
+        snprintf(p, sizeof p, "%s/out.txt", DIR_);
+        fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        snprintf(p, sizeof p, "%s/err.txt", DIR_);
+        fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        const int rc = fn(argc, argv);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static char *slurp(const char *name) {
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s", DIR_, name);
+    FILE *f = fopen(p, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    const long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+static void write_file(const char *name, const char *text, char *path, size_t plen) {
+    snprintf(path, plen, "%s/%s", DIR_, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A parsed delimited table (the output file). */
+#define MAXR 200
+#define MAXC 16
+typedef struct {
+    int nr, nc;
+    char *hdr[MAXC];
+    char *cell[MAXR][MAXC];
+    char *buf;
+} table;
+
+static void split(char *line, char sep, char **out, int *n) {
+    *n = 0;
+    char *s = line;
+    for (;;) {
+        char *e = strchr(s, sep);
+        if (*n < MAXC) out[(*n)++] = s;
+        if (!e) break;
+        *e = 0;
+        s = e + 1;
+    }
+}
+
+static void read_table(table *t, char sep) {
+    memset(t, 0, sizeof *t);
+    t->buf = slurp("out.txt");
+    char *save = NULL;
+    char *line = strtok_r(t->buf, "\n", &save);
+    assert_non_null(line);
+    split(line, sep, t->hdr, &t->nc);
+    while ((line = strtok_r(NULL, "\n", &save)) && t->nr < MAXR) {
+        int n;
+        split(line, sep, t->cell[t->nr], &n);
+        assert_int_equal(n, t->nc);
+        t->nr++;
+    }
+}
+
+static int col(const table *t, const char *name) {
+    for (int c = 0; c < t->nc; c++)
+        if (!strcmp(t->hdr[c], name)) return c;
+    fail_msg("no column %s", name);
+    return -1;
+}
+
+static int count_lines_with(const char *text, const char *needle) {
+    int n = 0;
+    const char *s = text;
+    while (*s) {
+        const char *e = strchr(s, '\n');
+        const size_t len = e ? (size_t)(e - s) : strlen(s);
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), s);
+        if (strstr(line, needle)) n++;
+        s += len + (e ? 1 : 0);
+    }
+    return n;
+}
+
+static const char *TRAIN_TXT =
+    "methane\nC 0 0 0\nH 0.62758 0.62758 0.62758\nH 0.62758 -0.62758 -0.62758\n"
+    "H -0.62758 0.62758 -0.62758\nH -0.62758 -0.62758 0.62758\n-17.2\n\n"
+    "water\nO 0 0 0\nH 0.958 0 0\nH -0.239864 0.927485 0\n-10.1\n\n"
+    "ammonia\nN 0 0 0\nH 0.93753 0 -0.381028\nH -0.468765 0.811924 -0.381028\nH -0.468765 -0.811924 -0.381028\n"
+    "-12.0\n\n"
+    "hydrogen_fluoride\nF 0 0 0\nH 0.917 0 0\n-6.1\n\n"
+    "fluoromethane\nC 0 0 0\nF 1.383 0 0\nH -0.365 -1.032376 0\nH -0.365 0.516188 0.894064\n"
+    "H -0.365 0.516188 -0.894064\n-17.9\n";
+
+static int setup(void **st) {
+    (void)st;
+    snprintf(DIR_, sizeof DIR_, "/tmp/qdf_cli_predict_XXXXXX");
+    if (!mkdtemp(DIR_)) return -1;
+    snprintf(EX, sizeof EX, "%s/../datasets/examples", tu_tests_dir());
+    char train[400], out[400];
+    write_file("train.txt", TRAIN_TXT, train, sizeof train);
+    snprintf(out, sizeof out, "%s/model", DIR_);
+    const int rc = run(qdf_cmd_train, NULL, "train", "--train", train, "--out", out, "--dim", "8", "--hidden-hk",
+                       "8", "--epochs", "1", "--quiet", "--threads", "1", NULL);
+    if (rc != 0) {
+        fprintf(stderr, "training the test model failed (exit %d)\n", rc);
+        return -1;
+    }
+    snprintf(MODEL, sizeof MODEL, "%s/model/model.h5", DIR_);
+    return 0;
+}
+
+static int teardown(void **st) {
+    (void)st;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", DIR_);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int predict_tsv(const char *input, table *t) {
+    const int rc = run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, input, NULL);
+    read_table(t, '\t');
+    return rc;
+}
+
+static void test_formats_agree(void **st) {
+    (void)st;
+    const char *ext[4] = {"xyz", "extxyz", "txt", "sdf"};
+    table t[4];
+    for (int k = 0; k < 4; k++) {
+        char p[1100];
+        snprintf(p, sizeof p, "%s/examples.%s", EX, ext[k]);
+        assert_int_equal(predict_tsv(p, &t[k]), 0);
+        assert_int_equal(t[k].nr, 37);
+        assert_string_equal(t[k].hdr[0], "id");
+        assert_int_equal(t[k].nc, 6); /* id formula n_atoms energy_eV energy_kcal_mol flag */
+    }
+    /* input order: the ids as in the txt file */
+    char *txt = NULL;
+    {
+        char p[1100];
+        snprintf(p, sizeof p, "%s/examples.txt", EX);
+        FILE *f = fopen(p, "r");
+        assert_non_null(f);
+        txt = calloc(1, 1 << 16);
+        assert_true(fread(txt, 1, (1 << 16) - 1, f) > 0);
+        fclose(f);
+    }
+    int r = 0;
+    for (char *s = txt, *prev_blank = txt; *s; s++) {
+        if (s == prev_blank) {
+            char id[96];
+            sscanf(s, "%95s", id);
+            assert_true(r < 37);
+            assert_string_equal(t[2].cell[r][0], id);
+            r++;
+            prev_blank = NULL;
+        }
+        if (s[0] == '\n' && s[1] == '\n') prev_blank = s + 2;
+    }
+    assert_int_equal(r, 37);
+    free(txt);
+    const int e = col(&t[0], "energy_eV"), kc = col(&t[0], "energy_kcal_mol");
+    for (int i = 0; i < 37; i++) {
+        const double e0 = atof(t[0].cell[i][e]);
+        assert_true(isfinite(e0) && t[0].cell[i][e][0]);
+        assert_true(fabs(atof(t[0].cell[i][kc]) - e0 * 23.0605) < 1e-3);
+        for (int k = 1; k < 4; k++) {
+            assert_string_equal(t[k].cell[i][0], t[0].cell[i][0]);
+            assert_string_equal(t[k].cell[i][1], t[0].cell[i][1]);
+            const double ek = atof(t[k].cell[i][e]);
+            const double tol = k == 3 ? 1e-4 : 1e-9;
+            if (tu_relerr(ek, e0, 1e-3) > tol)
+                fail_msg("%s: %s %.6f vs xyz %.6f", ext[k], t[k].cell[i][0], ek, e0);
+        }
+    }
+    for (int k = 0; k < 4; k++) free(t[k].buf);
+}
+
+static void test_order_across_chunks(void **st) {
+    (void)st;
+    char p[1100], big[400];
+    snprintf(p, sizeof p, "%s/examples.xyz", EX);
+    table one;
+    assert_int_equal(predict_tsv(p, &one), 0);
+    char *x = NULL;
+    {
+        FILE *f = fopen(p, "r");
+        x = calloc(1, 1 << 16);
+        assert_true(fread(x, 1, (1 << 16) - 1, f) > 0);
+        fclose(f);
+    }
+    char *three = malloc(3 * strlen(x) + 1);
+    sprintf(three, "%s%s%s", x, x, x);
+    write_file("three.xyz", three, big, sizeof big);
+    free(three);
+    free(x);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--threads", "2", "--batch", "3", big,
+                         NULL),
+                     0);
+    table t;
+    read_table(&t, '\t');
+    assert_int_equal(t.nr, 111);
+    const int e = col(&t, "energy_eV");
+    for (int i = 0; i < 111; i++) {
+        assert_string_equal(t.cell[i][0], one.cell[i % 37][0]);
+        assert_true(tu_relerr(atof(t.cell[i][e]), atof(one.cell[i % 37][e]), 1e-3) < 1e-5);
+    }
+    free(t.buf);
+    free(one.buf);
+}
+
+static void test_bad_molecule_in_middle(void **st) {
+    (void)st;
+    char p[400];
+    write_file("bad_middle.xyz",
+               "3\nwater\nO 0 0 0\nH 0.958 0 0\nH -0.24 0.93 0\n"
+               "2\nbroken\nH 0 0 0\nH 0.74 zz 0\n"
+               "2\nhf\nF 0 0 0\nH 0.917 0 0\n",
+               p, sizeof p);
+    table t;
+    assert_int_equal(predict_tsv(p, &t), 8);
+    assert_int_equal(t.nr, 2);
+    assert_string_equal(t.cell[0][0], "water");
+    assert_string_equal(t.cell[1][0], "hf");
+    assert_true(t.cell[1][col(&t, "energy_eV")][0] != 0);
+    char *err = slurp("err.txt");
+    assert_int_equal(count_lines_with(err, p), 1);
+    assert_int_equal(count_lines_with(err, "broken"), 1);
+    assert_non_null(strstr(err, "1 unreadable"));
+    free(err);
+    free(t.buf);
+}
+
+static void test_unsupported_element(void **st) {
+    (void)st;
+    char p[400];
+    write_file("sulfur.xyz",
+               "3\nhydrogen_sulfide\nS 0 0 0\nH 1.336 0 0\nH -0.04 1.335 0\n"
+               "3\nwater\nO 0 0 0\nH 0.958 0 0\nH -0.24 0.93 0\n",
+               p, sizeof p);
+    table t;
+    assert_int_equal(predict_tsv(p, &t), 8);
+    assert_int_equal(t.nr, 2);
+    const int e = col(&t, "energy_eV"), k = col(&t, "energy_kcal_mol"), fl = col(&t, "flag");
+    assert_string_equal(t.cell[0][0], "hydrogen_sulfide");
+    assert_string_equal(t.cell[0][1], "H2S");
+    assert_string_equal(t.cell[0][fl], "unsupported_element:S");
+    assert_string_equal(t.cell[0][e], "");
+    assert_string_equal(t.cell[0][k], "");
+    assert_string_equal(t.cell[1][fl], "");
+    assert_true(t.cell[1][e][0] != 0);
+    free(t.buf);
+}
+
+static void test_jsonl_and_csv(void **st) {
+    (void)st;
+    char p[1100];
+    snprintf(p, sizeof p, "%s/examples.sdf", EX);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--format", "jsonl", p, NULL), 0);
+    char *out = slurp("out.txt");
+    int n = 0;
+    const char *keys[] = {"\"id\": ", "\"formula\": ", "\"n_atoms\": ", "\"energy_eV\": ", "\"energy_kcal_mol\": ",
+                          "\"flag\": "};
+    for (char *save = NULL, *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        const size_t len = strlen(line);
+        assert_true(line[0] == '{' && line[len - 1] == '}');
+        for (int k = 0; k < 6; k++) assert_non_null(strstr(line, keys[k]));
+        n++;
+    }
+    assert_int_equal(n, 37);
+    free(out);
+
+    /* references (the training file) in csv: reference and error columns, MAE in the summary */
+    char train[400];
+    snprintf(train, sizeof train, "%s/train.txt", DIR_);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--format", "csv", train, NULL), 0);
+    table t;
+    read_table(&t, ',');
+    assert_int_equal(t.nr, 5);
+    const int e = col(&t, "energy_eV"), r = col(&t, "reference_eV"), a = col(&t, "abs_error_eV");
+    assert_true(fabs(atof(t.cell[1][r]) - -10.1) < 1e-9);
+    assert_true(fabs(atof(t.cell[1][a]) - fabs(atof(t.cell[1][e]) - -10.1)) < 2e-6);
+    free(t.buf);
+    char *err = slurp("err.txt");
+    assert_non_null(strstr(err, "MAE"));
+    assert_non_null(strstr(err, "kcal/mol"));
+    free(err);
+}
+
+static void test_stdin(void **st) {
+    (void)st;
+    char p[1100];
+    snprintf(p, sizeof p, "%s/examples.xyz", EX);
+    table a, b;
+    assert_int_equal(predict_tsv(p, &a), 0);
+    assert_int_equal(run(qdf_cmd_predict, p, "predict", "--model", MODEL, "-", NULL), 0);
+    read_table(&b, '\t');
+    assert_int_equal(b.nr, a.nr);
+    for (int i = 0; i < a.nr; i++)
+        for (int c = 0; c < a.nc; c++) assert_string_equal(a.cell[i][c], b.cell[i][c]);
+    free(a.buf);
+    free(b.buf);
+}
+
+static void test_missing_model_and_input(void **st) {
+    (void)st;
+    char p[1100], nomodel[400], noinput[400];
+    snprintf(p, sizeof p, "%s/examples.xyz", EX);
+    snprintf(nomodel, sizeof nomodel, "%s/no_such_model.h5", DIR_);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", nomodel, p, NULL), 4);
+    char *err = slurp("err.txt");
+    assert_non_null(strstr(err, nomodel));
+    free(err);
+    assert_int_equal(run(qdf_cmd_info, NULL, "info", "--model", nomodel, NULL), 4);
+
+    snprintf(noinput, sizeof noinput, "%s/no_such_input.xyz", DIR_);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, noinput, p, NULL), 3);
+    table t;
+    read_table(&t, '\t');
+    assert_int_equal(t.nr, 37);
+    free(t.buf);
+    err = slurp("err.txt");
+    assert_int_equal(count_lines_with(err, noinput), 1);
+    free(err);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--format", "xml", p, NULL), 2);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--help", NULL), 0);
+}
+
+static void test_info(void **st) {
+    (void)st;
+    assert_int_equal(run(qdf_cmd_info, NULL, "info", "--model", MODEL, NULL), 0);
+    char *out = slurp("out.txt");
+    assert_non_null(strstr(out, "train.txt"));
+    assert_non_null(strstr(out, "H C N O F"));
+    assert_non_null(strstr(out, "epoch 1 of 1"));
+    assert_non_null(strstr(out, "dim 8"));
+    free(out);
+    assert_int_equal(run(qdf_cmd_info, NULL, "info", "--model", MODEL, "--json", NULL), 0);
+    out = slurp("out.txt");
+    const char *keys[] = {"\"target_name\"", "\"training_files\"", "\"elements\"", "\"min_atoms\"", "\"max_atoms\"",
+                          "\"card\"", "\"hyperparameters\"", "\"orbital_types\"", "\"parameters\"",
+                          "\"file_size_bytes\""};
+    for (int k = 0; k < 10; k++) assert_non_null(strstr(out, keys[k]));
+    assert_non_null(strstr(out, "\"dim\": 8"));
+    assert_true(out[0] == '{');
+    free(out);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_formats_agree),       cmocka_unit_test(test_order_across_chunks),
+        cmocka_unit_test(test_bad_molecule_in_middle), cmocka_unit_test(test_unsupported_element),
+        cmocka_unit_test(test_jsonl_and_csv),       cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_missing_model_and_input), cmocka_unit_test(test_info),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
