@@ -21,7 +21,6 @@
 #include "reader.h"
 #include "testutil.h"
 
-#pragma weak qdf_default_model_path
 
 static void test_rotations(void **st) {
     (void)st;
@@ -36,7 +35,7 @@ static void test_rotations(void **st) {
     assert_int_equal(n, 200);
 
     qdf_model m;
-    const char *def = qdf_default_model_path ? qdf_default_model_path() : NULL;
+    const char *def = qdf_default_model_path();
     int trained = def && qdf_model_load(def, &m, NULL, NULL, 0, NULL, 0, err, sizeof err) == 0;
     if (!trained) {
         qdf_hparams hp;

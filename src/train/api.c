@@ -9,10 +9,9 @@
 #include "evaluate.h"
 #include "model_io.h"
 
-#pragma weak qdf_default_model_path
 
 qdf_model *qdf_open(const char *path, char *err, int errlen) {
-    if (!path) path = qdf_default_model_path ? qdf_default_model_path() : NULL;
+    if (!path) path = qdf_default_model_path();
     if (!path) {
         snprintf(err, errlen, "no default model found (models/default.h5)");
         return NULL;

@@ -10,7 +10,6 @@
 #include "model_io.h"
 #include "potential.h"
 
-const char *qdf_default_model_searched(void); /* model_path.c */
 
 static void usage(FILE *f) {
     fprintf(f,

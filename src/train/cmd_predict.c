@@ -20,7 +20,6 @@
 #include "model_io.h"
 #include "reader.h"
 
-const char *qdf_default_model_searched(void); /* model_path.c */
 
 #define EV_TO_KCAL 23.0605
 #define MAX_COLS (6 + 4 * QDF_MAX_TARGETS)

@@ -12,5 +12,7 @@ int qdf_cmd_density(int argc, char **argv);
 /* The shipped default model: models/default.h5 next to the installed data
  * (PREFIX/share/qdf/models) or in the source tree; NULL if none is found. */
 const char *qdf_default_model_path(void);
+/* The paths searched for the default model, for error messages. */
+const char *qdf_default_model_searched(void);
 
 #endif
