@@ -89,9 +89,9 @@ static double mae_of(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch
     return qdf_errors_of(d->mols, d->n, m->hp.n_out, pred).mae;
 }
 
-/* One training step on a batch. Returns the energy loss; *lossV the potential loss. */
-static double train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, const qdf_train_opts *o,
-                         const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev) {
+double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
+                      const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev, double *seconds) {
+    double t0 = now_s(), t1 = t0, t2 = t0;
     char err[256];
     *lossV = NAN;
     *abs_err_ev = NAN;
@@ -109,6 +109,7 @@ static double train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *op
     qdf_potential_eval(f, m->hp.potential, m->hp.coulomb_smear, tV);
 
     /* energy step */
+    t1 = now_s();
     qdf_ctx_reset(ctx);
     qdf_forward_out out;
     qdf_model_forward(ctx, m, f, 1, 0, &out);
@@ -120,19 +121,26 @@ static double train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *op
     *abs_err_ev = ae;
     const double lossE = lE->data[0];
     qdf_backward(ctx, lE);
-    if (o->clip > 0) qdf_clip_grad_norm(&m->params, o->clip);
+    if (clip > 0) qdf_clip_grad_norm(&m->params, clip);
     qdf_adam_step(opt, &m->params);
     qdf_param_set_zero_grad(&m->params);
 
     /* potential step: a fresh forward with the updated parameters */
+    t2 = now_s();
     qdf_ctx_reset(ctx);
     qdf_model_forward(ctx, m, f, 0, 1, &out);
     qdf_tensor *lV = qdf_mse(ctx, out.V, qdf_tensor_wrap(ctx, f->n_points, 1, tV));
     *lossV = lV->data[0];
     qdf_backward(ctx, lV);
-    if (o->clip > 0) qdf_clip_grad_norm(&m->params, o->clip);
+    if (clip > 0) qdf_clip_grad_norm(&m->params, clip);
     qdf_adam_step(opt, &m->params);
     qdf_param_set_zero_grad(&m->params);
+    if (seconds) {
+        const double t3 = now_s();
+        seconds[0] = t1 - t0; /* inputs: grid, orbital table, targets */
+        seconds[1] = t2 - t1; /* energy step */
+        seconds[2] = t3 - t2; /* potential step */
+    }
     return lossE;
 }
 
@@ -284,7 +292,7 @@ int qdf_train_run(const qdf_train_opts *o) {
             int nb = 0;
             for (int i = b * o->batch_size; i < tr.n && nb < o->batch_size; i++) mols[nb++] = &tr.mols[perm[i]];
             double lV = NAN, ae = NAN;
-            const double lE = train_step(fctx, ctx, &m, &opt, o, mols, nb, &lV, &ae);
+            const double lE = qdf_train_step(fctx, ctx, &m, &opt, o->clip, mols, nb, &lV, &ae, NULL);
             if (!isfinite(lE) || !isfinite(lV) || (n_run > 50 && (lE > 1e3 * running / n_run + 1e3))) {
                 fprintf(stderr,
                         "\nqdf train: diverged at epoch %d batch %d (loss_E %g, loss_V %g); stopping. The last good "

@@ -41,6 +41,14 @@ void qdf_train_opts_default(qdf_train_opts *o);
 /* Returns a process exit code (0 success; see qdf --help for the others). */
 int qdf_train_run(const qdf_train_opts *o);
 
+/* One training step on a batch of nb molecules: an energy step, then a fresh
+ * forward and a potential step. Returns the energy loss (model units); *lossV
+ * the potential loss, *abs_err_ev the sum of |E - target| in eV before the
+ * update; seconds (may be NULL) gets {inputs, energy step, potential step}.
+ * fctx holds the batch's field, ctx the activations (both reset here). */
+double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
+                      const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev, double *seconds);
+
 /* Set by SIGINT/SIGTERM handlers: finish the step, checkpoint, exit. */
 extern volatile int qdf_train_stop_requested;
 
