@@ -218,13 +218,15 @@ static int write_plot(const char *path, const eval_result *r, int nr, char *err,
             ys[k][n] = r[k].sum_abs[a] / r[k].pairs[a] * KCAL_PER_EV;
             n++;
         }
-        snprintf(labels[k], sizeof labels[k], "%s (MAE %.3g kcal/mol)", base_name(r[k].path),
+        /* the file name, or the whole path if the two models' file names are the same */
+        const int same = nr > 1 && !strcmp(base_name(r[0].path), base_name(r[1].path));
+        snprintf(labels[k], sizeof labels[k], "%s (MAE %.3g kcal/mol)", same ? r[k].path : base_name(r[k].path),
                  r[k].mae * KCAL_PER_EV);
         s[k] = (qdf_svg_series){labels[k], xs[k], ys[k], n};
     }
-    char title[256], mlabel[128];
-    snprintf(title, sizeof title, "Extrapolation curve: %s error by molecule size", r[0].m.target_name);
-    qdf_svg_plot p = {title, "number of atoms", "MAE (kcal/mol)", s, nr, NAN, NULL, 1};
+    char mlabel[128];
+    qdf_svg_plot p = {"Extrapolation curve: MAE by number of atoms", r[0].m.target_name, "number of atoms",
+                      "MAE (kcal/mol)", s, nr, NAN, NULL, 1};
     if (r[0].max_atoms > 0) {
         p.marker_x = r[0].max_atoms + 0.5;
         snprintf(mlabel, sizeof mlabel, "extrapolation (> %d atoms%s)", r[0].max_atoms,

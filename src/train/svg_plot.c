@@ -66,7 +66,7 @@ int qdf_svg_write(const char *path, const qdf_svg_plot *p, char *err, int errlen
     x0 -= xpad;
     x1 += xpad;
     if (p->integer_x && x0 < 0 && x0 > -1) x0 = 0;
-    double ylo = 0, yhi = y1 > 0 ? y1 * 1.12 : 1;
+    double ylo = 0, yhi = y1 > 0 ? y1 * 1.3 : 1;   /* headroom for the legend */
     double yt0, ystep, xt0, xstep;
     const int nyt = qdf_svg_ticks(ylo, yhi, 6, &yt0, &ystep);
     yhi = fmax(yhi, yt0 + (nyt - 1) * ystep);
@@ -74,7 +74,7 @@ int qdf_svg_write(const char *path, const qdf_svg_plot *p, char *err, int errlen
     if (p->integer_x && xstep < 1) nxt = qdf_svg_ticks(x0, x1, (int)floor(x1 - x0) + 1, &xt0, &xstep);
 
     /* layout (px) */
-    const double W = 720, H = 460, L = 78, R = 24, T = 48, B = 62;
+    const double W = 720, H = 470, L = 78, R = 24, T = 60, B = 62;
     const double pw = W - L - R, ph = H - T - B;
 #define SX(x) (L + ((x) - x0) / (x1 - x0) * pw)
 #define SY(y) (T + ph - ((y) - ylo) / (yhi - ylo) * ph)
@@ -96,9 +96,14 @@ int qdf_svg_write(const char *path, const qdf_svg_plot *p, char *err, int errlen
             W, H, W, H);
     fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", W, H);
     /* title */
-    fprintf(f, "<text x=\"%.1f\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">", W / 2);
+    fprintf(f, "<text x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">", W / 2);
     xml_text(f, p->title);
     fputs("</text>\n", f);
+    if (p->subtitle) {
+        fprintf(f, "<text x=\"%.1f\" y=\"46\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\">", W / 2);
+        xml_text(f, p->subtitle);
+        fputs("</text>\n", f);
+    }
     /* extrapolation region */
     if (isfinite(p->marker_x)) {
         const double mx = SX(p->marker_x);

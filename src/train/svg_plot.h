@@ -18,7 +18,7 @@ typedef struct qdf_svg_series {
 } qdf_svg_series;
 
 typedef struct qdf_svg_plot {
-    const char *title, *xlabel, *ylabel;
+    const char *title, *subtitle, *xlabel, *ylabel;   /* subtitle may be NULL */
     const qdf_svg_series *series;
     int n_series;          /* 1 .. 8 (colours cycle) */
     double marker_x;       /* NaN: none; else shade x >= marker_x and draw a dashed line */
