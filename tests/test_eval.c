@@ -1,0 +1,237 @@
+/* test_eval.c: `qdf eval` on a tiny set with known errors.
+ * A small random model predicts five molecules (3, 3, 5, 9 and 12 atoms); the
+ * references written to the input are its own predictions plus known offsets,
+ * so the MAE/RMSE, the curve (MAE by atom count) and the interpolation /
+ * extrapolation split (the model says max_atoms = 5) are known exactly. Checks
+ * the TSV, the JSON summary, and the SVG (well-formed enough: axis labels, one
+ * polyline per model, the extrapolation marker) with one and two models. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "evaluate.h"
+#include "exitcodes.h"
+#include "model_io.h"
+#include "molecules.h"
+#include "svg_plot.h"
+
+/* defined by qdf predict (another file) once it exists */
+#pragma weak qdf_default_model_path
+
+static char DIR_[64];
+static char MODEL[256], MODEL2[256], DATA[256], TSV[256], SVG[256], JSON[256];
+static const double OFFSET[5] = {0.1, -0.3, 0.2, 0.5, -1.0};   /* eV: water, hcn, methane, ethanol, benzene */
+
+static void make_model(qdf_model *m, uint64_t seed) {
+    qdf_hparams hp;
+    qdf_hparams_default(&hp);
+    hp.dim = 8;
+    hp.hidden_HK = 4;
+    hp.layer_functional = 1;
+    hp.layer_HK = 1;
+    const int el[] = {1, 6, 7, 8};
+    qdf_rng r;
+    qdf_rng_seed(&r, seed);
+    char err[256];
+    assert_int_equal(qdf_model_init(m, &hp, el, 4, &r, err, sizeof err), 0);
+    m->min_atoms = 3;
+    m->max_atoms = 5;
+}
+
+static void slurp(const char *path, char *buf, size_t len) {
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+static int setup(void **st) {
+    (void)st;
+    snprintf(DIR_, sizeof DIR_, "/tmp/qdf_eval_XXXXXX");
+    if (!mkdtemp(DIR_)) return -1;
+    snprintf(MODEL, sizeof MODEL, "%s/a.h5", DIR_);
+    snprintf(MODEL2, sizeof MODEL2, "%s/b.h5", DIR_);
+    snprintf(DATA, sizeof DATA, "%s/mols.xyz", DIR_);
+    snprintf(TSV, sizeof TSV, "%s/curve.tsv", DIR_);
+    snprintf(SVG, sizeof SVG, "%s/curve.svg", DIR_);
+    snprintf(JSON, sizeof JSON, "%s/out.json", DIR_);
+    qdf_model m, m2;
+    make_model(&m, 3);
+    make_model(&m2, 4);
+    m2.max_atoms = 9;
+    char err[256];
+    if (qdf_model_save(MODEL, &m, NULL, "", NULL, err, sizeof err)) return -1;
+    if (qdf_model_save(MODEL2, &m2, NULL, "", NULL, err, sizeof err)) return -1;
+    /* molecules with references = model prediction + offset */
+    qdf_molecule mols[5];
+    tm_water(&mols[0]);
+    tm_hcn(&mols[1]);
+    tm_methane(&mols[2]);
+    tm_ethanol(&mols[3]);
+    tm_benzene(&mols[4]);
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    double pred[5];
+    qdf_predict_many(ctx, &m, mols, 5, 16, pred);
+    FILE *f = fopen(DATA, "w");
+    static const char *sym[] = {"", "H", "", "", "", "", "C", "N", "O"};
+    for (int i = 0; i < 5; i++) {
+        fprintf(f, "%d\nid=mol%d energy=%.17g\n", mols[i].n_atoms, i, pred[i] + OFFSET[i]);
+        for (int a = 0; a < mols[i].n_atoms; a++)
+            fprintf(f, "%s %.12f %.12f %.12f\n", sym[mols[i].z[a]], mols[i].xyz[3 * a], mols[i].xyz[3 * a + 1],
+                    mols[i].xyz[3 * a + 2]);
+        qdf_molecule_free(&mols[i]);
+    }
+    fclose(f);
+    qdf_ctx_free(ctx);
+    qdf_model_free(&m);
+    qdf_model_free(&m2);
+    return 0;
+}
+
+static int teardown(void **st) {
+    (void)st;
+    unlink(MODEL), unlink(MODEL2), unlink(DATA), unlink(TSV), unlink(SVG), unlink(JSON);
+    return rmdir(DIR_);
+}
+
+/* Run qdf eval with stdout captured into JSON. */
+static int run_eval(int argc, char **argv) {
+    fflush(stdout);
+    const int saved = dup(1);
+    const int fd = open(JSON, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    close(fd);
+    const int rc = qdf_cmd_eval(argc, argv);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    return rc;
+}
+
+static double json_after(const char *s, const char *key) {
+    const char *p = strstr(s, key);
+    assert_non_null(p);
+    return atof(p + strlen(key));
+}
+
+static void test_errors_and_curve(void **st) {
+    (void)st;
+    char *argv[] = {"eval", "--model", MODEL, DATA, "--tsv", TSV, "--plot", SVG, "--json", NULL};
+    assert_int_equal(run_eval(9, argv), QDF_EXIT_OK);
+    static char buf[1 << 16];
+    slurp(JSON, buf, sizeof buf);
+    /* |offsets| 0.1 0.3 0.2 0.5 1.0: MAE 2.1 / 5; RMSE sqrt(1.39 / 5); atoms 3 3 5 (<= 5) | 9 12 */
+    const double tol = 2e-6;   /* float32 predictions written with 17 digits: only reordering noise */
+    assert_true(fabs(json_after(buf, "\"n\": ") - 5) < 1e-12);
+    assert_true(fabs(json_after(buf, "\"mae_eV\": ") - 0.42) < tol);
+    assert_true(fabs(json_after(buf, "\"rmse_eV\": ") - sqrt(1.39 / 5)) < tol);
+    assert_true(fabs(json_after(buf, "\"mae_kcal_mol\": ") - 0.42 * 23.0605) < 23.0605 * tol);
+    const char *in = strstr(buf, "\"interpolation\"");
+    assert_non_null(in);
+    assert_true(fabs(json_after(in, "\"n\": ") - 3) < 1e-12);
+    assert_true(fabs(json_after(in, "\"mae_eV\": ") - 0.2) < tol);
+    const char *ex = strstr(buf, "\"extrapolation\": {");
+    assert_non_null(ex);
+    assert_true(fabs(json_after(ex, "\"n\": ") - 2) < 1e-12);
+    assert_true(fabs(json_after(ex, "\"mae_eV\": ") - 0.75) < tol);
+    /* the TSV: one row per atom count, sorted */
+    slurp(TSV, buf, sizeof buf);
+    const int want_n[4] = {3, 5, 9, 12}, want_c[4] = {2, 1, 1, 1}, want_x[4] = {0, 0, 1, 1};
+    const double want_mae[4] = {0.2, 0.2, 0.5, 1.0};
+    char *line = strtok(buf, "\n");
+    assert_string_equal(line, "n_atoms\tcount\tMAE_eV\tMAE_kcal_mol\tmodel\textrapolation");
+    for (int r = 0; r < 4; r++) {
+        line = strtok(NULL, "\n");
+        assert_non_null(line);
+        int n, c, x;
+        double mae, kcal;
+        char model[256];
+        assert_int_equal(sscanf(line, "%d\t%d\t%lf\t%lf\t%255s\t%d", &n, &c, &mae, &kcal, model, &x), 6);
+        assert_int_equal(n, want_n[r]);
+        assert_int_equal(c, want_c[r]);
+        assert_int_equal(x, want_x[r]);
+        assert_true(fabs(mae - want_mae[r]) < tol);
+        assert_true(fabs(kcal - want_mae[r] * 23.0605) < 23.0605 * tol);
+        assert_string_equal(model, MODEL);
+    }
+    assert_null(strtok(NULL, "\n"));
+    /* the SVG */
+    slurp(SVG, buf, sizeof buf);
+    assert_non_null(strstr(buf, "<?xml"));
+    assert_non_null(strstr(buf, ">number of atoms</text>"));
+    assert_non_null(strstr(buf, ">MAE (kcal/mol)</text>"));
+    assert_non_null(strstr(buf, "class=\"extrapolation\""));
+    assert_non_null(strstr(buf, "</svg>"));
+    int polylines = 0;
+    for (const char *p = buf; (p = strstr(p, "<polyline")); p++) polylines++;
+    assert_int_equal(polylines, 1);
+}
+
+static void test_two_models(void **st) {
+    (void)st;
+    char *argv[] = {"eval", "--model", MODEL, "--model2", MODEL2, DATA, "--tsv", TSV, "--plot", SVG, NULL};
+    assert_int_equal(run_eval(10, argv), QDF_EXIT_OK);
+    static char buf[1 << 16];
+    slurp(JSON, buf, sizeof buf);   /* the text summary */
+    assert_non_null(strstr(buf, "extrapolation curve"));
+    assert_non_null(strstr(buf, "b.h5"));
+    slurp(TSV, buf, sizeof buf);
+    int rows = 0, rows2 = 0;
+    for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+        rows++;
+        if (strstr(l, "b.h5")) rows2++;
+    }
+    assert_int_equal(rows, 1 + 4 + 4);
+    assert_int_equal(rows2, 4);
+    slurp(SVG, buf, sizeof buf);
+    int polylines = 0;
+    for (const char *p = buf; (p = strstr(p, "<polyline")); p++) polylines++;
+    assert_int_equal(polylines, 2);
+    assert_non_null(strstr(buf, "a.h5 (MAE"));
+    assert_non_null(strstr(buf, "b.h5 (MAE"));
+    assert_non_null(strstr(buf, "stroke=\"#1f77b4\""));
+    assert_non_null(strstr(buf, "stroke=\"#d62728\""));
+}
+
+static void test_usage_and_errors(void **st) {
+    (void)st;
+    char *a1[] = {"eval", DATA, NULL};
+    char *a2[] = {"eval", "--model", DATA, DATA, NULL};        /* not a model */
+    char *a3[] = {"eval", "--model", MODEL, "/nonexistent/x.xyz", NULL};
+    char *a4[] = {"eval", "--model", MODEL, DATA, "--bogus", NULL};
+    if (!qdf_default_model_path) assert_int_equal(run_eval(2, a1), QDF_EXIT_USAGE);
+    assert_int_equal(run_eval(4, a2), QDF_EXIT_MODEL);
+    assert_int_equal(run_eval(4, a3), QDF_EXIT_INPUT);
+    assert_int_equal(run_eval(5, a4), QDF_EXIT_USAGE);
+}
+
+static void test_ticks(void **st) {
+    (void)st;
+    double t0, step;
+    int n = qdf_svg_ticks(0, 48.4, 6, &t0, &step);
+    assert_true(step == 10 && t0 == 0 && n == 5);
+    n = qdf_svg_ticks(2.6, 20.4, 10, &t0, &step);
+    assert_true(step == 2 && t0 == 4 && n == 9);
+    n = qdf_svg_ticks(0, 0.013, 6, &t0, &step);
+    assert_true(fabs(step - 0.002) < 1e-15 && n == 7);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_errors_and_curve),
+        cmocka_unit_test(test_two_models),
+        cmocka_unit_test(test_usage_and_errors),
+        cmocka_unit_test(test_ticks),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
