@@ -14,7 +14,6 @@
 #include "model_io.h"
 #include "reader.h"
 
-#pragma weak qdf_default_model_path
 
 /* Largest box accepted (points): 400^3 doubles would be 0.5 GB. */
 #define MAX_BOX_POINTS 40000000L
@@ -71,7 +70,7 @@ int qdf_cmd_density(int argc, char **argv) {
             return QDF_EXIT_USAGE;
         }
     }
-    if (!model_path && qdf_default_model_path) model_path = qdf_default_model_path();
+    if (!model_path) model_path = qdf_default_model_path();
     if (!model_path || !mol_path || !cube) {
         fprintf(stderr, "qdf density: --model, a molecule file and --cube are required (see qdf density --help)\n");
         return QDF_EXIT_USAGE;

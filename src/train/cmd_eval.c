@@ -17,7 +17,6 @@
 #include "svg_plot.h"
 
 /* Defined by `qdf predict` (cmd_predict.c) once it exists. */
-#pragma weak qdf_default_model_path
 
 #define KCAL_PER_EV 23.0605
 #define EVAL_BATCH 16
@@ -281,7 +280,7 @@ int qdf_cmd_eval(int argc, char **argv) {
             files[n_files++] = argv[i];
         }
     }
-    if (!model_path && qdf_default_model_path) model_path = qdf_default_model_path();
+    if (!model_path) model_path = qdf_default_model_path();
     if (!model_path || !n_files) {
         fprintf(stderr, "qdf eval: %s (see qdf eval --help)\n",
                 !model_path ? "--model is required" : "no input files given");

@@ -10,8 +10,6 @@
 
 /* Subcommands are linked in from their own files; weak so that the program
  * still builds while one is missing. */
-#pragma weak qdf_cmd_eval
-#pragma weak qdf_cmd_density
 
 static void usage(FILE *f) {
     fprintf(f,
