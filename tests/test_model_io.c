@@ -217,7 +217,9 @@ static void test_checkpoint_roundtrip(void **st) {
     qdf_adam_init(&oa, &a.params, 3e-3);
     train_two_steps(&a, &oa);
     for (int i = 0; i < 5; i++) qdf_rng_next(&r);
-    qdf_train_state sa = {&oa, r, 17, 0.0421, 12, 3600.5};
+    qdf_train_state sa;
+    memset(&sa, 0, sizeof sa);
+    sa.adam = &oa, sa.rng = r, sa.epoch = 17, sa.best_val_mae = 0.0421, sa.best_epoch = 12, sa.elapsed_s = 3600.5;
 
     char path[512], err[512];
     path_in_dir(path, sizeof path, "ckpt.h5");

@@ -259,6 +259,48 @@ static void test_rotation_invariance(void **st) {
         }
 }
 
+/* The orbital cutoff (skip exp(-zeta d^2) below e^-30) changes no energy by
+ * more than 1e-5 eV: a default-size model on ethanol and benzene, energies
+ * scaled to eV by a QM9-like target scale, with and without the cutoff. */
+static void test_orbital_cutoff_is_harmless(void **st) {
+    (void)st;
+    qdf_hparams hp;
+    qdf_hparams_default(&hp);
+    const int el[] = {1, 6, 8};
+    qdf_rng r;
+    qdf_rng_seed(&r, 9);
+    qdf_model m;
+    char err[256];
+    assert_int_equal(qdf_model_init(&m, &hp, el, 3, &r, err, sizeof err), 0);
+    for (int t = 0; t < m.basis.n_types; t++) m.zeta->data[t] = (real)(0.5 + 0.3 * (t % 9)); /* up to 2.9 / A^2 */
+    void (*makers[2])(qdf_molecule *) = {tm_ethanol, tm_benzene};
+    for (int i = 0; i < 2; i++) {
+        qdf_molecule mol;
+        makers[i](&mol);
+        double e[2];
+        int skipped = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            qdf_ctx *ctx = qdf_ctx_new(1 << 22);
+            qdf_ctx_set_grad(ctx, 0);
+            qdf_field f;
+            const qdf_molecule *mols[1] = {&mol};
+            assert_int_equal(qdf_field_build(ctx, &f, mols, 1, &m.basis, &m.grid, m.hp.frame, err, sizeof err), 0);
+            if (pass) f.orbital_cutoff = 1e300;
+            qdf_forward_out o;
+            qdf_model_forward(ctx, &m, &f, 1, 0, &o);
+            e[pass] = o.E->data[0] * 1.2; /* eV */
+            if (!pass)
+                for (size_t k = 0; k < qdf_numel(o.phi); k++) skipped += o.phi->data[k] == 0;
+            qdf_ctx_free(ctx);
+        }
+        printf("  %s: %d orbital values skipped; |dE| = %.3g eV\n", mol.id, skipped, fabs(e[0] - e[1]));
+        assert_true(skipped > 0); /* the cutoff does act */
+        assert_true(fabs(e[0] - e[1]) < 1e-5);
+        qdf_molecule_free(&mol);
+    }
+    qdf_model_free(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grid_56_points),
@@ -267,6 +309,7 @@ int main(void) {
         cmocka_unit_test(test_potentials),
         cmocka_unit_test(test_translation_invariance),
         cmocka_unit_test(test_rotation_invariance),
+        cmocka_unit_test(test_orbital_cutoff_is_harmless),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

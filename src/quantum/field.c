@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "frame.h"
+#include "orbitals.h"
 
 int qdf_field_build(qdf_ctx *ctx, qdf_field *f, const qdf_molecule *const *mols, int n,
                     const qdf_basis *b, const qdf_grid *g, qdf_frame_kind frame, char *err, int errlen) {
     memset(f, 0, sizeof *f);
     f->n_mol = n;
+    f->orbital_cutoff = QDF_ORBITAL_CUTOFF;
     f->pt_off = qdf_ctx_alloc(ctx, sizeof(int) * (n + 1));
     f->orb_off = qdf_ctx_alloc(ctx, sizeof(int) * (n + 1));
     f->atom_off = qdf_ctx_alloc(ctx, sizeof(int) * (n + 1));

@@ -28,6 +28,7 @@ typedef struct qdf_field {
     int *atom_z;          /* n_atoms */
     double *frames;       /* n_mol x 9 (axes as columns) */
     int *n_electrons;     /* n_mol */
+    double orbital_cutoff; /* skip orbital values with zeta d^2 above this (orbitals.h) */
 } qdf_field;
 
 /* Build the field of n molecules. Returns 0, or -1 with err naming the

@@ -14,7 +14,7 @@ static inline double orbital_value(const qdf_field *f, const qdf_basis *b, const
     const double d2 = dx * dx + dy * dy + dz * dz;
     *d2_out = d2;
     const double zd2 = (double)zeta[f->orb_type[k]] * d2;
-    if (zd2 > QDF_ORBITAL_CUTOFF) return 0;
+    if (zd2 > f->orbital_cutoff) return 0;
     const double e = exp(-zd2);
     if (t->comp) {
         const double *F = f->frames + 9 * s;

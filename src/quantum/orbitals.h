@@ -5,8 +5,8 @@
  *     raw[p, k] *= (p - R_A).e_c / d                             (angular p, axis c of the frame)
  *     Phi[p, k] = raw[p, k] / max(||raw[:, k]||_2 over the molecule's points, 1e-12)
  *   zeta: n_types x 1 (a parameter); out: the ragged blocks, numel = blk_off[n] (x 1).
- *   Values with zeta d^2 > QDF_ORBITAL_CUTOFF are skipped (exp < 1e-13 of the
- *   largest value of a column; no energy changes by 1e-5 eV: tests/test_orbitals.c).
+ *   Values with zeta d^2 > f->orbital_cutoff (default QDF_ORBITAL_CUTOFF) are skipped (exp < 1e-13 of the
+ *   largest value of a column; no energy changes by 1e-5 eV: tests/test_quantum.c).
  * backward: gr = (g - Phi (g . Phi)) / norm  (per column),
  *     d zeta_t += sum over its orbitals and points of gr[p, k] (-d^2) raw[p, k]. */
 #ifndef QDF_ORBITALS_H
