@@ -54,12 +54,15 @@ static void basis_backward(qdf_ctx *ctx, qdf_node *n) {
     const qdf_field *f = sv->f;
     const real *g = n->out->grad, *phi = n->out->data;
     real *gz = qdf_grad(ctx, zeta);
+    /* per-orbital sums, reduced into zeta's gradient serially afterwards, so
+     * that the result does not depend on the thread schedule */
+    double *acc_all = qdf_ctx_alloc(ctx, sizeof(double) * (f->n_orbs + 1));
 #pragma omp parallel for schedule(dynamic)
     for (int s = 0; s < f->n_mol; s++) {
         const int p0 = f->pt_off[s], P = f->pt_off[s + 1] - p0;
         const int k0 = f->orb_off[s], K = f->orb_off[s + 1] - k0;
         const real *gs = g + f->blk_off[s], *ps = phi + f->blk_off[s], *rs = sv->raw + f->blk_off[s];
-        double dot[K > 0 ? K : 1], acc[K > 0 ? K : 1];
+        double dot[K > 0 ? K : 1], *acc = acc_all + k0;
         for (int k = 0; k < K; k++) dot[k] = acc[k] = 0;
         for (int p = 0; p < P; p++)
             for (int k = 0; k < K; k++) dot[k] += (double)gs[(size_t)p * K + k] * ps[(size_t)p * K + k];
@@ -76,11 +79,8 @@ static void basis_backward(qdf_ctx *ctx, qdf_node *n) {
                 acc[k] += graw * (-d2) * rs[i];
             }
         }
-        for (int k = 0; k < K; k++) {
-#pragma omp atomic
-            gz[f->orb_type[k0 + k]] += (real)acc[k];
-        }
     }
+    for (int k = 0; k < f->n_orbs; k++) gz[f->orb_type[k]] += (real)acc_all[k];
 }
 
 qdf_tensor *qdf_basis_matrix(qdf_ctx *ctx, const qdf_field *f, const qdf_basis *b, qdf_tensor *zeta) {
