@@ -2,8 +2,10 @@
  * Each input is written to a memfd opened by path (/proc/self/fd/N). As in
  * qdf_train_run's resume: a first load without training state ("probe"); if it
  * succeeds, Adam is initialised for the model's parameters and the file is
- * loaded again with the training state (checkpoint path). Note: libhdf5 itself
- * is not instrumented; ASan sees qdf's own accesses and heap misuse only. */
+ * loaded again with the training state (checkpoint path). libhdf5 itself is
+ * not instrumented: its writes into qdf's buffers (H5LTread_dataset, dims of
+ * H5LTget_*_info) are invisible to ASan, so the training state sits in front of
+ * guard words that are checked after the load (an overflow aborts). */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -48,12 +50,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     qdf_adam opt;
     qdf_adam_init(&opt, &m.params, 1e-4);
-    qdf_train_state st;
-    memset(&st, 0, sizeof st);
-    st.adam = &opt;
+    struct {
+        qdf_train_state st;
+        uint64_t guard[64];
+    } g;
+    memset(&g, 0, sizeof g);
+    memset(g.guard, 0xA5, sizeof g.guard);
+    g.st.adam = &opt;
     qdf_model m2;
     err[0] = 0;
-    if (qdf_model_load(fuzz_path, &m2, &st, NULL, 0, NULL, 0, err, sizeof err)) {
+    const int rc = qdf_model_load(fuzz_path, &m2, &g.st, NULL, 0, NULL, 0, err, sizeof err);
+    for (int i = 0; i < 64; i++)
+        if (g.guard[i] != 0xA5A5A5A5A5A5A5A5ull) {
+            fprintf(stderr, "fuzz_model_load: qdf_model_load wrote past qdf_train_state (guard word %d)\n", i);
+            abort();
+        }
+    if (rc) {
         if (!err[0]) abort();
     } else {
         qdf_model_free(&m2);
