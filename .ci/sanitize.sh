@@ -18,3 +18,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$here/lsan.supp:print_suppressions=0
 cd "$bdir"
 ctest --output-on-failure -j 1 --timeout 1800
+# the checkpoint kill/resume test under the sanitizers too, unless ctest has it
+if ! ctest -N | grep -q test_kill_resume; then
+    "$root/tests/kill_resume.sh" "$bdir" "${KILL_RESUME_TRIALS:-3}"
+fi

@@ -154,6 +154,8 @@ cc=$(command -v cc || command -v gcc || command -v clang || true)
 if [ -n "$cc" ] && "$cc" -shared -fPIC -O1 -o "$tmp/kill_at_rename.so" "$here/kill_at_rename.c" -ldl 2>"$tmp/cc.err"; then
     for when in before after; do
         dir=$tmp/rename_$when
+        # (a gcc ASan build links libasan dynamically and wants it first in LD_PRELOAD)
+        ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
         QDF_KILL_NTH=3 QDF_KILL_WHEN=$when LD_PRELOAD=$tmp/kill_at_rename.so \
             "$qdf" train "${data[@]}" --out "$dir" "${opts[@]}" 2>"$dir.first.err" &
         wait $!
