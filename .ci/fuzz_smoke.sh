@@ -2,14 +2,14 @@
 # .ci/fuzz_smoke.sh [BUILD_DIR]: builds the libFuzzer targets (fuzz/build.sh) and
 # runs each one, one at a time, on its seed corpus (fuzz/corpus/<target>, read
 # only; new inputs go to BUILD_DIR/smoke-corpus) for at most SMOKE_SECONDS
-# (default 55) and SMOKE_RUNS (default 500000) executions: five targets, under 5
+# (default 45) and SMOKE_RUNS (default 500000) executions: five targets plus the build, under 5
 # minutes in all. Exits non-zero on any crash, leak, timeout or out-of-memory;
 # the reproducer is left in BUILD_DIR/smoke-artifacts/.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 bdir=${1:-$root/build-fuzz}
-secs=${SMOKE_SECONDS:-55}
+secs=${SMOKE_SECONDS:-45}
 runs=${SMOKE_RUNS:-500000}
 "$root/fuzz/build.sh" "$bdir"
 bdir=$(cd "$bdir" && pwd)

@@ -1,5 +1,7 @@
 /* fuzz_model_load.c: libFuzzer target for the HDF5 model / checkpoint loader.
- * Each input is written to a memfd opened by path (/proc/self/fd/N). As in
+ * Each input is written to one file per process in /dev/shm (tmpfs; HDF5
+ * resolves the real path of a file, so a memfd's /proc/self/fd/N does not
+ * open), removed at exit. As in
  * qdf_train_run's resume: a first load without training state ("probe"); if it
  * succeeds, Adam is initialised for the model's parameters and the file is
  * loaded again with the training state (checkpoint path). libhdf5 itself is
@@ -7,29 +9,33 @@
  * H5LTget_*_info) are invisible to ASan, so the training state sits in front of
  * guard words that are checked after the load (an overflow aborts). */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "model_io.h"
 
 static int fuzz_fd = -1;
-static char fuzz_path[64];
+static char fuzz_path[128];
+
+static void remove_file(void) { unlink(fuzz_path); }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
     setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0);
-    fuzz_fd = memfd_create("qdf_fuzz_model", 0);
+    const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(fuzz_path, sizeof fuzz_path, "%s/qdf_fuzz_model_%d.h5", dir, (int)getpid());
+    fuzz_fd = open(fuzz_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     if (fuzz_fd < 0) {
-        perror("memfd_create");
+        perror(fuzz_path);
         abort();
     }
-    snprintf(fuzz_path, sizeof fuzz_path, "/proc/self/fd/%d", fuzz_fd);
+    atexit(remove_file);
     return 0;
 }
 
