@@ -16,7 +16,15 @@
 # Data: the first 50 molecules of $QDF_DATASETS/qm9_u0/le14_train.txt (40 train,
 # 10 validation), or, if that is missing, datasets/examples/examples.txt with
 # synthetic targets. Exit 0 if every trial passes, 1 otherwise, 77 (skip) if the
-# qdf binary is missing.
+# qdf binary is missing. Takes ~30 s (release build), OMP_NUM_THREADS=1.
+#
+# CTest wiring (in the top-level CMakeLists.txt, after the test loop):
+#   if(EXISTS ${CMAKE_SOURCE_DIR}/src/train/main.c)
+#     add_test(NAME test_kill_resume
+#              COMMAND ${CMAKE_SOURCE_DIR}/tests/kill_resume.sh ${CMAKE_BINARY_DIR})
+#     set_tests_properties(test_kill_resume PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600
+#       ENVIRONMENT "QDF_DATASETS=${QDF_DATASETS}")
+#   endif()
 set -u
 bdir=${1:?usage: tests/kill_resume.sh BUILD_DIR [TRIALS]}
 trials=${2:-10}
