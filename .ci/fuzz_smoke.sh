@@ -28,7 +28,7 @@ for t in fuzz_reader_txt fuzz_reader_xyz fuzz_reader_qm9 fuzz_reader_sdf fuzz_mo
         echo "fuzz_smoke: $t ok ($execs executions, $(($(date +%s) - start)) s)"
     else
         frame=$(grep -E '^ +#[0-9]+ 0x' "$bdir/smoke-$t.log" |
-            grep -vE '__interceptor_|__sanitizer|__asan|fuzzer::|in __mem|in (malloc|calloc|realloc|free|memcpy|memmove|memset) ' | head -1)
+            grep -vE '__interceptor_|__sanitizer|__asan|fuzzer::|operator new|libstdc++|in __mem|in (malloc|calloc|realloc|free|memcpy|memmove|memset) ' | head -1)
         if [ "${SMOKE_STRICT:-0}" != 1 ] && echo "$frame" | grep -q libhdf5; then
             echo "fuzz_smoke: $t WARNING: crash inside libhdf5 (third party; log: $bdir/smoke-$t.log)"
         else
