@@ -166,7 +166,7 @@ if [ -n "$cc" ] && "$cc" -shared -fPIC -O1 -o "$tmp/kill_at_rename.so" "$here/ki
         ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
         QDF_KILL_NTH=3 QDF_KILL_WHEN=$when LD_PRELOAD=$tmp/kill_at_rename.so \
             "$qdf" train "${data[@]}" --out "$dir" "${opts[@]}" 2>"$dir.first.err" &
-        wait $!
+        wait $! 2>/dev/null
         rc=$?
         done_epochs=$(epochs_in_log "$dir")
         msg="rename-$when: SIGKILL $when the 3rd checkpoint rename (rc $rc, $done_epochs epochs logged)"
