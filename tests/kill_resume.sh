@@ -69,8 +69,9 @@ resume_until_done() {
     while :; do
         n=$((n + 1))
         if [ ! -f "$dir/last.h5" ]; then
-            # killed before the first checkpoint: nothing to resume, start again
-            if [ "$log_epochs" -ne 0 ]; then
+            # killed before the first checkpoint: nothing to resume, start again (the
+            # log may already hold epoch 1: its line is written before the checkpoint)
+            if [ "$log_epochs" -gt 1 ]; then
                 echo "  FAIL: log has $log_epochs epochs but there is no last.h5"
                 return 1
             fi
