@@ -162,8 +162,35 @@ int qdf_model_save(const char *path, const qdf_model *m, const qdf_train_state *
     return 0;
 }
 
+/* The H5LT readers fill caller buffers with the whole attribute / dataset and
+ * write one dimension per rank into dims: check the shape before reading. */
+/* 1 if attribute name of object obj holds exactly n elements with rank <= 1
+ * (and, if fixed_str, is a fixed-length string). */
+static int attr_shape_ok(hid_t loc, const char *obj, const char *name, hssize_t n, int fixed_str) {
+    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0) return 0;
+    const hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0) return 0;
+    const hid_t sp = H5Aget_space(a), ty = H5Aget_type(a);
+    int ok = sp >= 0 && ty >= 0 && H5Sget_simple_extent_ndims(sp) <= 1 && H5Sget_simple_extent_npoints(sp) == n;
+    if (ok && fixed_str) ok = H5Tget_class(ty) == H5T_STRING && H5Tis_variable_str(ty) == 0;
+    if (ty >= 0) H5Tclose(ty);
+    if (sp >= 0) H5Sclose(sp);
+    H5Aclose(a);
+    return ok;
+}
+
+/* 1 if dataset name (relative to loc) has rank 1 and exactly n elements. */
+static int dset_len_ok(hid_t loc, const char *name, hsize_t n) {
+    int rank = 0;
+    hsize_t d[1];
+    H5T_class_t cls;
+    size_t sz;
+    return H5LTget_dataset_ndims(loc, name, &rank) >= 0 && rank == 1 &&
+           H5LTget_dataset_info(loc, name, d, &cls, &sz) >= 0 && d[0] == n;
+}
+
 static int get_int(hid_t f, const char *name, int *v, int lo, int hi, const char *path, char *err, int errlen) {
-    if (H5LTget_attribute_int(f, "/", name, v) < 0) {
+    if (!attr_shape_ok(f, "/", name, 1, 0) || H5LTget_attribute_int(f, "/", name, v) < 0) {
         snprintf(err, errlen, "%s: not a qdf model (attribute %s missing)", path, name);
         return -1;
     }
@@ -175,7 +202,7 @@ static int get_int(hid_t f, const char *name, int *v, int lo, int hi, const char
 }
 
 static int get_dbl(hid_t f, const char *name, double *v, double lo, double hi, const char *path, char *err, int errlen) {
-    if (H5LTget_attribute_double(f, "/", name, v) < 0) {
+    if (!attr_shape_ok(f, "/", name, 1, 0) || H5LTget_attribute_double(f, "/", name, v) < 0) {
         snprintf(err, errlen, "%s: not a qdf model (attribute %s missing)", path, name);
         return -1;
     }
@@ -192,7 +219,8 @@ static int get_str(hid_t f, const char *name, char *buf, int len, int required, 
     hsize_t dims;
     H5T_class_t cls;
     size_t sz = 0;
-    if (H5LTget_attribute_info(f, "/", name, &dims, &cls, &sz) < 0 || cls != H5T_STRING) {
+    if (!attr_shape_ok(f, "/", name, 1, 1) || H5LTget_attribute_info(f, "/", name, &dims, &cls, &sz) < 0 ||
+        cls != H5T_STRING) {
         if (!required) return 0;
         snprintf(err, errlen, "%s: not a qdf model (attribute %s missing)", path, name);
         return -1;
@@ -302,7 +330,9 @@ int qdf_model_load(const char *path, qdf_model *m, qdf_train_state *st, char *fi
         H5T_class_t cls;
         size_t sz;
         double ar[QDF_MAX_TARGETS * (QDF_MAX_Z + 1)];
-        if (H5LTget_dataset_info(f, "/atomref_eV", d, &cls, &sz) < 0 || d[0] != (hsize_t)hp.n_out ||
+        int rank = 0;
+        if (H5LTget_dataset_ndims(f, "/atomref_eV", &rank) < 0 || rank != 2 ||
+            H5LTget_dataset_info(f, "/atomref_eV", d, &cls, &sz) < 0 || d[0] != (hsize_t)hp.n_out ||
             d[1] != QDF_MAX_Z + 1 || H5LTread_dataset_double(f, "/atomref_eV", ar) < 0) {
             snprintf(err, errlen, "%s: missing or malformed /atomref_eV", path);
             goto out;
@@ -336,17 +366,22 @@ int qdf_model_load(const char *path, qdf_model *m, qdf_train_state *st, char *fi
             snprintf(err, errlen, "%s: no training state (a model file, not a checkpoint)", path);
             goto out;
         }
-        int ok = H5LTget_attribute_int(t, ".", "epoch", &st->epoch) >= 0 &&
+        int ok = attr_shape_ok(t, ".", "epoch", 1, 0) && attr_shape_ok(t, ".", "best_epoch", 1, 0) &&
+                 attr_shape_ok(t, ".", "best_val_mae_eV", 1, 0) && attr_shape_ok(t, ".", "elapsed_s", 1, 0) &&
+                 attr_shape_ok(t, ".", "batch_pos", 1, 0) && dset_len_ok(t, "rng_state", 4) &&
+                 dset_len_ok(t, "epoch_rng_state", 4) && dset_len_ok(t, "epoch_sums", 4) &&
+                 H5LTget_attribute_int(t, ".", "epoch", &st->epoch) >= 0 &&
                  H5LTget_attribute_int(t, ".", "best_epoch", &st->best_epoch) >= 0 &&
                  H5LTget_attribute_double(t, ".", "best_val_mae_eV", &st->best_val_mae) >= 0 &&
                  H5LTget_attribute_double(t, ".", "elapsed_s", &st->elapsed_s) >= 0 &&
                  H5LTread_dataset(t, "rng_state", H5T_NATIVE_UINT64, st->rng.s) >= 0 &&
                  H5LTread_dataset(t, "epoch_rng_state", H5T_NATIVE_UINT64, st->epoch_rng) >= 0 &&
                  H5LTread_dataset_double(t, "epoch_sums", st->acc) >= 0 &&
-                 H5LTget_attribute_int(t, ".", "batch_pos", &st->batch_pos) >= 0;
+                 H5LTget_attribute_int(t, ".", "batch_pos", &st->batch_pos) >= 0 && st->epoch >= 0 &&
+                 st->batch_pos >= 0;
         if (ok && st->adam) {
             long step = 0;
-            ok = H5LTget_attribute_long(t, ".", "adam_step", &step) >= 0;
+            ok = attr_shape_ok(t, ".", "adam_step", 1, 0) && H5LTget_attribute_long(t, ".", "adam_step", &step) >= 0;
             st->adam->step = step;
             hid_t gm = H5Gopen2(t, "adam_m", H5P_DEFAULT), gv = H5Gopen2(t, "adam_v", H5P_DEFAULT);
             for (int i = 0; ok && i < m->params.n; i++)

@@ -144,6 +144,32 @@ double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, 
     return lossE;
 }
 
+/* On resume: drop log.tsv lines of epochs after the checkpoint (the line of an
+ * epoch is written just before its checkpoint; a kill in between leaves one). */
+static void trim_log(const char *path, int epochs) {
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char tmp[4300], line[1024];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *o = fopen(tmp, "w");
+    if (!o) {
+        fclose(f);
+        return;
+    }
+    int dropped = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *end;
+        const long e = strtol(line, &end, 10);
+        if (end != line && e > epochs) dropped = 1;
+        else fputs(line, o);
+    }
+    fclose(f);
+    const int ok = fflush(o) == 0 && fsync(fileno(o)) == 0;
+    fclose(o);
+    if (dropped && ok) rename(tmp, path);
+    else unlink(tmp);
+}
+
 static int check_out_dir(const char *dir, char *err, int errlen) {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "%s: cannot create output directory (%s)", dir, strerror(errno));
@@ -233,6 +259,7 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         fprintf(stderr, "qdf train: resuming %s after epoch %d (batch %d of the next)\n", last_path, st.epoch,
                 st.batch_pos);
+        trim_log(log_path, st.epoch);
     } else {
         qdf_hparams hp = o->hp;
         hp.n_out = n_out;
@@ -359,16 +386,18 @@ int qdf_train_run(const qdf_train_opts *o) {
             }
             if (va.n > 0) write_predictions(pred_path, &va, n_out, pred);
         }
-        if (qdf_model_save(last_path, &m, &st, files, card, err, sizeof err)) {
-            fprintf(stderr, "\nqdf train: %s\n", err);
-            rc = QDF_EXIT_OUTPUT;
-            goto done;
-        }
+        /* the log line first: a kill before the checkpoint is renamed leaves a line that
+         * --resume drops (trim_log) and writes again */
         FILE *lf = fopen(log_path, "a");
         if (lf) {
             fprintf(lf, "%d\t%.1f\t%.6g\t%.6g\t%.6f\t%.6f\t%.6f\n", st.epoch, st.elapsed_s, lossE, lossV, mae_train,
                     mae_val, mae_test);
             fclose(lf);
+        }
+        if (qdf_model_save(last_path, &m, &st, files, card, err, sizeof err)) {
+            fprintf(stderr, "\nqdf train: %s\n", err);
+            rc = QDF_EXIT_OUTPUT;
+            goto done;
         }
         fprintf(stderr, "%sepoch %4d  %7.0f s  loss_E %.5g  loss_V %.5g  MAE train %.4f eV  val %.4f eV  test %.4f eV%s\n",
                 tty ? "\r" : "", st.epoch, st.elapsed_s, lossE, lossV, mae_train, mae_val, mae_test,
