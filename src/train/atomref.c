@@ -51,7 +51,7 @@ int qdf_atomref_fit(qdf_model *m, const qdf_dataset *d, char *err, int errlen) {
 }
 
 double qdf_target_rms(const qdf_model *m, const qdf_dataset *d) {
-    double ss = 0, mean = 0;
+    double ss = 0;
     long n = 0;
     qdf_model tmp = *m;
     tmp.target_scale = 1;
@@ -59,7 +59,6 @@ double qdf_target_rms(const qdf_model *m, const qdf_dataset *d) {
         for (int j = 0; j < m->hp.n_out; j++) {
             const double t = qdf_model_target(&tmp, &d->mols[i], j);
             ss += t * t;
-            mean += t;
             n++;
         }
     if (n == 0) return 1;
