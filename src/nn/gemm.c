@@ -38,6 +38,8 @@
 #include "gemm.h"
 
 #include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
 
 #ifdef QDF_HAVE_DNNL
 #ifndef QDF_REAL_DOUBLE
@@ -56,6 +58,17 @@ static double flops_done;
 
 void qdf_gemm_set_backend(qdf_gemm_backend b) { backend = b; }
 qdf_gemm_backend qdf_gemm_get_backend(void) { return backend; }
+
+/* QDF_GEMM=openblas|onednn in the environment selects the backend of a run
+ * (for benchmarks and for isolating a backend when debugging). */
+__attribute__((constructor)) static void backend_from_env(void) {
+    const char *e = getenv("QDF_GEMM");
+    if (!e) return;
+    if (!strcmp(e, "openblas")) backend = QDF_GEMM_OPENBLAS;
+#if defined(QDF_HAVE_DNNL) && !defined(QDF_REAL_DOUBLE)
+    if (!strcmp(e, "onednn")) backend = QDF_GEMM_ONEDNN;
+#endif
+}
 const char *qdf_gemm_backend_name(qdf_gemm_backend b) {
     return b == QDF_GEMM_ONEDNN ? "oneDNN" : "OpenBLAS";
 }

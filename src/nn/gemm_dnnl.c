@@ -22,12 +22,18 @@
  *   nothing from C (NaN/garbage in C is fine, as with BLAS).
  *
  * Primitive cache: one primitive per (ta, tb, N, lda, ldb, ldc, alpha, beta,
- *   M, K); in the default "runtime" mode M and K are created as
+ *   M, K). The default is the "static" mode: exact M and K. The "runtime"
+ *   mode (qdf_gemm_dnnl_set_runtime_dims(1)) corrupted the heap in training
+ *   runs at dim 250 with oneDNN 2.6 (glibc: "corrupted size vs. prev_size" at
+ *   the next free; 2 of 3 runs stopped by SIGTERM mid-epoch crashed, 0 of 5
+ *   with static dims, 0 of 4 with OpenBLAS; invisible to ASan since the writes
+ *   come from oneDNN's uninstrumented JIT code, most likely a scratchpad sized
+ *   for the shape at creation). In runtime mode M and K are created as
  *   DNNL_RUNTIME_DIM_VAL and keyed as -1, so one primitive serves every batch
  *   size (M varies with the number of grid points in the forward and dx
  *   products, K in the dW = g^T x product). Mode "static"
- *   (qdf_gemm_dnnl_set_runtime_dims(0)) keys on the exact M and K instead, for
- *   benchmarking. The cache is a fixed-size array (CACHE_MAX = 64) searched
+ *   keys on the exact M and K: one primitive per batch shape, created in
+ *   0.1-0.2 ms and then found in oneDNN's own primitive cache. The cache is a fixed-size array (CACHE_MAX = 64) searched
  *   linearly (a training run uses about a dozen keys); when full, the least
  *   recently used primitive is destroyed to make room. (oneDNN keeps its own
  *   primitive cache too, so re-creating an evicted shape is cheap.)
@@ -77,7 +83,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static int init_state; /* 0: not tried, 1: ready, -1: failed */
-static int runtime_dims = 1;
+static int runtime_dims = 0;
 static entry_t cache[CACHE_MAX];
 static int ncache;
 static unsigned long long tick;
