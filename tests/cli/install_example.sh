@@ -13,7 +13,10 @@ done
 ls "$prefix"/lib*/libqdf.a > /dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 sed -i "s|^prefix=.*|prefix=$prefix|" "$prefix/lib/pkgconfig/qdf.pc"
-cc -o "$prefix/predict_one" "$src/examples/predict_one.c" $(pkg-config --cflags --libs qdf)
+# a sanitizer build's library needs the sanitizer runtime in the program too
+san=""
+grep -q "^QDF_SANITIZE:BOOL=ON" "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
+cc $san -o "$prefix/predict_one" "$src/examples/predict_one.c" $(pkg-config --cflags --libs qdf)
 if [ -e "$prefix/share/qdf/models/default.h5" ]; then
   out=$("$prefix/predict_one" "$prefix/share/qdf/models/default.h5")
   echo "$out"
