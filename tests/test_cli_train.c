@@ -7,6 +7,7 @@
  *    layers, angular p, lab frame, Coulomb potential and its width, atomref);
  *  - resuming: 2 epochs then --resume to 4 gives the same log.tsv (all
  *    columns but seconds) as 4 uninterrupted epochs with the same seed;
+ *  - a diverging run (NaN loss) stops with exit 6;
  *  - bad options exit 2, an unwritable output directory exits 5 before
  *    training, and a missing input exits 3. */
 #include <setjmp.h>
@@ -172,12 +173,27 @@ static void test_errors(void **st) {
     assert_int_equal(run(a5), QDF_EXIT_USAGE);
 }
 
+/* Divergence: an absurd learning rate makes the parameters infinite after the
+ * first step; the next loss is NaN, training stops with exit 6 and the model
+ * of the last good epoch (none here: no model.h5 is written) is left alone. */
+static void test_divergence_stops(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char out[400], p[500];
+    snprintf(out, sizeof out, "%s/diverge", TMP);
+    char *argv[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "3", "--lr", "1e30", "--batch-size", "2", SMALL, NULL};
+    assert_int_equal(run(argv), QDF_EXIT_DIVERGED);
+    snprintf(p, sizeof p, "%s/model.h5", out);
+    assert_int_not_equal(access(p, F_OK), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_targets_mean_pooling),
         cmocka_unit_test(test_options_reach_the_model),
         cmocka_unit_test(test_resume_reproduces_the_log),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_divergence_stops),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
