@@ -244,6 +244,49 @@ static void test_formats_agree(void **st) {
     for (int k = 0; k < 4; k++) free(t[k].buf);
 }
 
+/* The raw QM9 file of methane (formats/, with its Mulliken column and *^
+ * exponents) and the same geometry written as XYZ give the same energy, and
+ * the raw file's reference (U0 atomization, -17.172181 eV) is reported. */
+static void test_raw_qm9_file(void **st) {
+    (void)st;
+    char raw[1100], xyz[600];
+    snprintf(raw, sizeof raw, "%s/formats/dsgdb9nsd_000001.xyz", tu_datasets_dir());
+    FILE *f = fopen(raw, "r");
+    if (!f) skip();
+    char line[512], body[2048] = "";
+    int n = 0;
+    assert_non_null(fgets(line, sizeof line, f));
+    n = atoi(line);
+    assert_int_equal(n, 5);
+    assert_non_null(fgets(line, sizeof line, f)); /* gdb 1 ... properties */
+    strcat(body, "5\nmethane from raw QM9\n");
+    for (int a = 0; a < n; a++) {
+        char sym[8], x[64], y[64], z[64];
+        assert_non_null(fgets(line, sizeof line, f));
+        assert_int_equal(sscanf(line, "%7s %63s %63s %63s", sym, x, y, z), 4);
+        char row[256];
+        snprintf(row, sizeof row, "%s %s %s %s\n", sym, x, y, z);
+        strcat(body, row);
+    }
+    fclose(f);
+    snprintf(xyz, sizeof xyz, "%s/methane_from_raw.xyz", DIR_);
+    f = fopen(xyz, "w");
+    assert_non_null(f);
+    fputs(body, f);
+    fclose(f);
+    table a, b;
+    assert_int_equal(predict_tsv(raw, &a), 0);
+    assert_int_equal(predict_tsv(xyz, &b), 0);
+    assert_int_equal(a.nr, 1);
+    assert_string_equal(a.cell[0][col(&a, "id")], "dsgdb9nsd_000001");
+    assert_string_equal(a.cell[0][col(&a, "formula")], "CH4");
+    assert_true(fabs(atof(a.cell[0][col(&a, "reference_eV")]) - (-17.172181)) < 1e-5);
+    const double ea = atof(a.cell[0][col(&a, "energy_eV")]), eb = atof(b.cell[0][col(&b, "energy_eV")]);
+    assert_true(tu_relerr(ea, eb, 1e-3) < 1e-9);
+    free(a.buf);
+    free(b.buf);
+}
+
 static void test_order_across_chunks(void **st) {
     (void)st;
     char p[1100], big[400];
@@ -416,7 +459,8 @@ static void test_info(void **st) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_formats_agree),       cmocka_unit_test(test_order_across_chunks),
+        cmocka_unit_test(test_formats_agree),       cmocka_unit_test(test_raw_qm9_file),
+        cmocka_unit_test(test_order_across_chunks),
         cmocka_unit_test(test_bad_molecule_in_middle), cmocka_unit_test(test_unsupported_element),
         cmocka_unit_test(test_jsonl_and_csv),       cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_missing_model_and_input), cmocka_unit_test(test_info),
