@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
+#include "json_out.h"
 #include "commands.h"
 #include "dataset.h"
 #include "evaluate.h"
@@ -105,16 +107,6 @@ static void json_num(FILE *f, double v) {
     else fputs("null", f);
 }
 
-static void json_str(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", (unsigned char)*s);
-        else fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void print_text(FILE *f, const eval_result *r) {
     fprintf(f, "model %s (%s, %s; trained on ", r->path, r->m.target_name, r->m.target_unit);
     if (r->max_atoms > 0) fprintf(f, "%d-%d atoms)\n", r->min_atoms, r->max_atoms);
@@ -144,9 +136,9 @@ static void print_json(FILE *f, const eval_result *r, int nr, int n_loaded, int 
     for (int k = 0; k < nr; k++) {
         const eval_result *e = &r[k];
         fprintf(f, "%s\n  {\"model\": ", k ? "," : "");
-        json_str(f, e->path);
+        qdf_json_string(f, e->path);
         fputs(", \"target\": ", f);
-        json_str(f, e->m.target_name);
+        qdf_json_string(f, e->m.target_name);
         fprintf(f, ", \"min_atoms\": %d, \"max_atoms\": %d, \"n\": %d, \"skipped_unpredictable\": %d",
                 e->min_atoms, e->max_atoms, e->n_mol, e->n_unpredictable);
         fputs(", \"mae_eV\": ", f); json_num(f, e->mae);
@@ -176,16 +168,9 @@ static void print_json(FILE *f, const eval_result *r, int nr, int n_loaded, int 
 }
 
 static int write_tsv(const char *path, const eval_result *r, int nr, char *err, int errlen) {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
+    qdf_atomic_file af;
+    if (qdf_atomic_open(&af, path, err, errlen)) return -1;
+    FILE *f = af.f;
     fprintf(f, "n_atoms\tcount\tMAE_eV\tMAE_kcal_mol\tmodel\textrapolation\n");
     for (int k = 0; k < nr; k++)
         for (int a = 1; a <= QDF_MAX_ATOMS; a++) {
@@ -194,15 +179,7 @@ static int write_tsv(const char *path, const eval_result *r, int nr, char *err, 
             fprintf(f, "%d\t%d\t%.9g\t%.9g\t%s\t%d\n", a, r[k].count[a], mae, mae * KCAL_PER_EV, r[k].path,
                     r[k].max_atoms > 0 && a > r[k].max_atoms);
         }
-    int bad = ferror(f) || fflush(f) != 0;
-    const int saved = errno;
-    if (fclose(f) != 0) bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(bad ? (saved ? saved : EIO) : errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return qdf_atomic_commit(&af, err, errlen);
 }
 
 static int write_plot(const char *path, const eval_result *r, int nr, char *err, int errlen) {

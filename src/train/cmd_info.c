@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "json_out.h"
 #include "commands.h"
 #include "elements.h"
 #include "exitcodes.h"
@@ -25,17 +26,6 @@ static void usage(FILE *f) {
         "  --json      one JSON object instead of text\n"
         "  --help      this text\n"
         "exit codes: 0 ok, 2 usage, 4 no model / bad model\n");
-}
-
-static void json_str(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
 }
 
 int qdf_cmd_info(int argc, char **argv) {
@@ -86,11 +76,11 @@ int qdf_cmd_info(int argc, char **argv) {
 
     if (json) {
         fprintf(f, "{\"path\": ");
-        json_str(f, path);
+        qdf_json_string(f, path);
         fprintf(f, ", \"file_size_bytes\": %lld, \"target_name\": ", size);
-        json_str(f, m->target_name);
+        qdf_json_string(f, m->target_name);
         fprintf(f, ", \"target_unit\": ");
-        json_str(f, m->target_unit);
+        qdf_json_string(f, m->target_unit);
         fprintf(f, ", \"n_out\": %d, \"training_files\": [", hp->n_out);
         /* stored as one string; split on the separator used at training time */
         char tmp[sizeof files];
@@ -98,7 +88,7 @@ int qdf_cmd_info(int argc, char **argv) {
         int first = 1;
         for (char *s = strtok(tmp, " \n"); s; s = strtok(NULL, " \n")) {
             if (!first) fputs(", ", f);
-            json_str(f, s);
+            qdf_json_string(f, s);
             first = 0;
         }
         fprintf(f, "], \"elements\": [");
@@ -106,13 +96,13 @@ int qdf_cmd_info(int argc, char **argv) {
         for (int z = 1; z <= QDF_MAX_Z; z++)
             if (m->elements[z]) {
                 if (!first) fputs(", ", f);
-                json_str(f, qdf_element_symbol(z));
+                qdf_json_string(f, qdf_element_symbol(z));
                 first = 0;
             }
         fprintf(f, "], \"min_atoms\": %d, \"max_atoms\": %d, \"card\": ", m->min_atoms, m->max_atoms);
-        json_str(f, card);
+        qdf_json_string(f, card);
         fprintf(f, ", \"hyperparameters\": {\"basis\": ");
-        json_str(f, hp->basis);
+        qdf_json_string(f, hp->basis);
         fprintf(f,
                 ", \"radius_A\": %g, \"grid_interval_A\": %g, \"dim\": %d, \"layer_functional\": %d, "
                 "\"hidden_HK\": %d, \"layer_HK\": %d, \"pooling\": \"%s\", \"n_out\": %d, \"angular_p\": %s, "

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_out.h"
 #include "commands.h"
 #include "elements.h"
 #include "evaluate.h"
@@ -110,17 +111,6 @@ static void put_csv(FILE *f, const char *s) {
     fputc('"', f);
 }
 
-static void put_json_string(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void write_header(writer *w) {
     if (w->fmt == OUT_JSONL) return;
     for (int c = 0; c < w->ncols; c++) {
@@ -136,11 +126,11 @@ static void write_row(writer *w, char cells[][CELL_MAX], const int *present, con
         fputc('{', w->f);
         for (int c = 0; c < w->ncols; c++) {
             if (c) fputs(", ", w->f);
-            put_json_string(w->f, w->names[c]);
+            qdf_json_string(w->f, w->names[c]);
             fputs(": ", w->f);
             if (!present[c]) fputs("null", w->f);
             else if (numeric[c]) fputs(cells[c], w->f);
-            else put_json_string(w->f, cells[c]);
+            else qdf_json_string(w->f, cells[c]);
         }
         fputs("}\n", w->f);
         return;

@@ -1,4 +1,5 @@
 /* svg_plot.c: see svg_plot.h. */
+#include "atomic_file.h"
 #include "svg_plot.h"
 
 #include <errno.h>
@@ -79,16 +80,9 @@ int qdf_svg_write(const char *path, const qdf_svg_plot *p, char *err, int errlen
 #define SX(x) (L + ((x) - x0) / (x1 - x0) * pw)
 #define SY(y) (T + ph - ((y) - ylo) / (yhi - ylo) * ph)
 
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
+    qdf_atomic_file af;
+    if (qdf_atomic_open(&af, path, err, errlen)) return -1;
+    FILE *f = af.f;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                "viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
@@ -205,20 +199,5 @@ int qdf_svg_write(const char *path, const qdf_svg_plot *p, char *err, int errlen
     fputs("</g>\n</svg>\n", f);
 #undef SX
 #undef SY
-    int bad = ferror(f);
-    if (fflush(f) != 0) bad = 1;
-    if (!bad && fsync(fileno(f)) != 0) bad = 1;
-    const int saved = errno;
-    if (fclose(f) != 0) bad = 1;
-    if (bad) {
-        snprintf(err, errlen, "%s: %s", path, strerror(saved ? saved : EIO));
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return qdf_atomic_commit(&af, err, errlen);
 }

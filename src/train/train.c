@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "atomref.h"
 #include "dataset.h"
 #include "evaluate.h"
@@ -58,10 +59,10 @@ static void join_files(char *buf, size_t len, char **a, int n) {
 }
 
 static int write_predictions(const char *path, const qdf_dataset *d, int n_out, const double *pred) {
-    char tmp[4400];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
+    qdf_atomic_file af;
+    char err[512];
+    if (qdf_atomic_open(&af, path, err, sizeof err)) return -1;
+    FILE *f = af.f;
     fprintf(f, "id\tn_atoms");
     for (int j = 0; j < n_out; j++) fprintf(f, "\tpredicted_%d_eV\treference_%d_eV\tabs_error_%d_eV", j, j, j);
     fprintf(f, "\n");
@@ -73,14 +74,7 @@ static int write_predictions(const char *path, const qdf_dataset *d, int n_out, 
         }
         fprintf(f, "\n");
     }
-    if (fflush(f) != 0 || ferror(f)) {
-        fclose(f);
-        unlink(tmp);
-        return -1;
-    }
-    fsync(fileno(f));
-    fclose(f);
-    return rename(tmp, path);
+    return qdf_atomic_commit(&af, err, sizeof err);
 }
 
 static double mae_of(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch, double *pred) {
