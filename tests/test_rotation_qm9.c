@@ -54,6 +54,7 @@ static void test_rotations(void **st) {
         m.hp.frame = frame;
         qdf_predict_many(ctx, &m, mols, n, 16, e0);
         double worst = 0, sum = 0;
+        long pairs = 0; /* molecules the model can predict (the default model has no F) */
         for (int k = 0; k < 10; k++) {
             for (int i = 0; i < n; i++) {
                 memset(&rot[i], 0, sizeof rot[i]);
@@ -65,18 +66,22 @@ static void test_rotations(void **st) {
             }
             qdf_predict_many(ctx, &m, rot, n, 16, e1);
             for (int i = 0; i < n; i++) {
-                const double d = fabs(e1[i] - e0[i]);
-                if (d > worst) worst = d;
-                sum += d;
+                if (isfinite(e0[i]) && isfinite(e1[i])) {
+                    const double d = fabs(e1[i] - e0[i]);
+                    if (d > worst) worst = d;
+                    sum += d;
+                    pairs++;
+                }
                 qdf_molecule_free(&rot[i]);
             }
         }
-        printf("  %s grid: mean |dE| %.3g eV, max %.3g eV over %d molecules x 10 rotations\n",
-               frame == QDF_FRAME_PRINCIPAL ? "principal-axes" : "lab-frame (original)", sum / (10.0 * n), worst, n);
+        printf("  %s grid: mean |dE| %.3g eV, max %.3g eV over %ld molecule rotations (%d molecules x 10)\n",
+               frame == QDF_FRAME_PRINCIPAL ? "principal-axes" : "lab-frame (original)", sum / pairs, worst, pairs, n);
+        assert_true(pairs >= 10 * 150);
         if (frame == QDF_FRAME_PRINCIPAL)
             assert_true(worst < 1e-4);
         else
-            assert_true(sum / (10.0 * n) > 1e-5);
+            assert_true(sum / pairs > 1e-5);
     }
     qdf_ctx_free(ctx);
     qdf_model_free(&m);
