@@ -22,7 +22,11 @@ if [ -e "$prefix/share/qdf/models/default.h5" ]; then
   echo "$out"
   echo "$out" | grep -qE '^water: -?[0-9]+\.[0-9]{4} eV' || { echo "install_example: unexpected output"; exit 1; }
   # the installed qdf finds its model without --model, from its own location
-  "$prefix/bin/qdf" predict "$src/datasets/examples/examples.xyz" > "$prefix/out.tsv"
+  # exit 8: some molecules were reported instead of predicted (the default
+  # model has no orbitals for F; the examples include four fluorine compounds)
+  rc=0
+  "$prefix/bin/qdf" predict "$src/datasets/examples/examples.xyz" > "$prefix/out.tsv" || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 8 ] || { echo "install_example: qdf predict exited $rc"; exit 1; }
   [ "$(wc -l < "$prefix/out.tsv")" -gt 30 ] || { echo "install_example: too few rows"; exit 1; }
 else
   # no shipped model yet: the program must fail cleanly with a message
