@@ -53,11 +53,10 @@ int qdf_atomref_fit(qdf_model *m, const qdf_dataset *d, char *err, int errlen) {
 double qdf_target_rms(const qdf_model *m, const qdf_dataset *d) {
     double ss = 0;
     long n = 0;
-    qdf_model tmp = *m;
-    tmp.target_scale = 1;
     for (int i = 0; i < d->n; i++)
         for (int j = 0; j < m->hp.n_out; j++) {
-            const double t = qdf_model_target(&tmp, &d->mols[i], j);
+            /* the target with scale 1: undo the model's current scale */
+            const double t = qdf_model_target(m, &d->mols[i], j) * m->target_scale;
             ss += t * t;
             n++;
         }

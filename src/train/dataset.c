@@ -19,10 +19,8 @@ int qdf_dataset_load(qdf_dataset *d, char *const *paths, int n_paths, const qdf_
             if (rc < 0) {
                 d->n_skipped++;
                 if (log) fprintf(log, "qdf: skipped: %s\n", why);
-                if (rc == -2 && strcmp(paths[i], "-") != 0) {
-                    /* a directory continues with its next file; a file ends here */
-                    continue;
-                }
+                /* -1: the reader resynchronised; -2: it moves to the next file
+                 * of a directory, or ends a single input (reader.h) */
                 continue;
             }
             if (d->n == d->cap) {
