@@ -7,6 +7,9 @@
  *    layers, angular p, lab frame, Coulomb potential and its width, atomref);
  *  - resuming: 2 epochs then --resume to 4 gives the same log.tsv (all
  *    columns but seconds) as 4 uninterrupted epochs with the same seed;
+ *  - --refit-readout on: the saved readout is the ridge solution for the
+ *    saved features (a second refit leaves it where it is), which a run
+ *    without the option is not;
  *  - a diverging run (NaN loss) stops with exit 6;
  *  - bad options exit 2, an unwritable output directory exits 5 before
  *    training, and a missing input exits 3. */
@@ -15,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +27,9 @@
 
 #include "commands.h"
 #include "exitcodes.h"
+#include "dataset.h"
 #include "model_io.h"
+#include "readout.h"
 #include "testutil.h"
 
 static char TMP[256], TRAIN[512], VAL[512];
@@ -157,6 +163,52 @@ static void test_resume_reproduces_the_log(void **st) {
     assert_string_equal(la, lb);
 }
 
+/* Largest relative change of property.weight when the model at path is
+ * refitted once more on the training set. */
+static double refit_change(const char *path) {
+    qdf_model m;
+    char err[512];
+    assert_int_equal(qdf_model_load(path, &m, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    qdf_dataset d = {0};
+    qdf_reader_opts ro = {0};
+    char *files[] = {TRAIN};
+    assert_int_equal(qdf_dataset_load(&d, files, 1, &ro, NULL, err, sizeof err), 0);
+    const size_t n = (size_t)m.propW->rows * m.propW->cols;
+    real *w0 = malloc(sizeof(real) * n);
+    memcpy(w0, m.propW->data, sizeof(real) * n);
+    qdf_ctx *ctx = qdf_ctx_new(16 << 20);
+    assert_int_equal(qdf_readout_refit(ctx, &m, &d, 8, NULL, err, sizeof err), 0);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        num = fmax(num, fabs((double)m.propW->data[i] - w0[i]));
+        den = fmax(den, fabs((double)w0[i]));
+    }
+    free(w0);
+    qdf_ctx_free(ctx);
+    qdf_dataset_free(&d);
+    qdf_model_free(&m);
+    return num / den;
+}
+
+static void test_refit_readout(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char on[400], off[400], p[500];
+    snprintf(on, sizeof on, "%s/refit_on", TMP);
+    snprintf(off, sizeof off, "%s/refit_off", TMP);
+    char *a[] = {"train", "--train", TRAIN, "--out", on, "--epochs", "2", "--pooling", "mean", "--refit-readout", "on", SMALL, NULL};
+    char *b[] = {"train", "--train", TRAIN, "--out", off, "--epochs", "2", "--pooling", "mean", SMALL, NULL};
+    assert_int_equal(run(a), QDF_EXIT_OK);
+    assert_int_equal(run(b), QDF_EXIT_OK);
+    snprintf(p, sizeof p, "%s/last.h5", on);
+    const double c_on = refit_change(p);
+    snprintf(p, sizeof p, "%s/last.h5", off);
+    const double c_off = refit_change(p);
+    printf("readout change on a second refit: %.3g with --refit-readout, %.3g without\n", c_on, c_off);
+    assert_true(c_on < 1e-3);
+    assert_true(c_off > 1e-2);
+}
+
 static void test_errors(void **st) {
     (void)st;
     char out[400];
@@ -192,6 +244,7 @@ int main(void) {
         cmocka_unit_test(test_two_targets_mean_pooling),
         cmocka_unit_test(test_options_reach_the_model),
         cmocka_unit_test(test_resume_reproduces_the_log),
+        cmocka_unit_test(test_refit_readout),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_divergence_stops),
     };

@@ -4,8 +4,12 @@
 #include <math.h>
 #include <stdio.h>
 
-void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out) {
-    const int n_out = m->hp.n_out;
+/* The energy forward over many molecules: energies in eV (out, n x n_out)
+ * and/or the pooled features (pooled, n x dim); NaN rows for molecules the
+ * model cannot handle. */
+static void forward_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out,
+                         double *pooled) {
+    const int n_out = out ? m->hp.n_out : 0, D = m->hp.dim;
     const int was = ctx->grad_enabled;
     qdf_ctx_set_grad(ctx, 0);
     const qdf_molecule *ptr[256];
@@ -24,6 +28,7 @@ void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int 
                 ptr[k++] = mol;
             } else {
                 for (int j = 0; j < n_out; j++) out[(size_t)(i0 + i) * n_out + j] = NAN;
+                for (int j = 0; pooled && j < D; j++) pooled[(size_t)(i0 + i) * D + j] = NAN;
             }
         }
         if (k == 0) continue;
@@ -31,8 +36,10 @@ void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int 
         qdf_field f;
         char err[256];
         if (qdf_field_build(ctx, &f, ptr, k, &m->basis, &m->grid, m->hp.frame, err, sizeof err) != 0) {
-            for (int i = 0; i < k; i++)
+            for (int i = 0; i < k; i++) {
                 for (int j = 0; j < n_out; j++) out[(size_t)idx[i] * n_out + j] = NAN;
+                for (int j = 0; pooled && j < D; j++) pooled[(size_t)idx[i] * D + j] = NAN;
+            }
             continue;
         }
         qdf_forward_out o;
@@ -40,9 +47,19 @@ void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int 
         for (int i = 0; i < k; i++)
             for (int j = 0; j < n_out; j++)
                 out[(size_t)idx[i] * n_out + j] = qdf_model_energy_ev(m, ptr[i], o.E->data + (size_t)i * n_out, j);
+        for (int i = 0; pooled && i < k; i++)
+            for (int j = 0; j < D; j++) pooled[(size_t)idx[i] * D + j] = o.pooled->data[(size_t)i * D + j];
     }
     qdf_ctx_reset(ctx);
     qdf_ctx_set_grad(ctx, was);
+}
+
+void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out) {
+    forward_many(ctx, m, mols, n, batch, out, NULL);
+}
+
+void qdf_pooled_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *pooled) {
+    forward_many(ctx, m, mols, n, batch, NULL, pooled);
 }
 
 qdf_errors qdf_errors_of(const qdf_molecule *mols, int n, int n_out, const double *pred) {

@@ -11,6 +11,10 @@
  * orbitals) gets NaN. ctx is reused (reset per batch). */
 void qdf_predict_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out);
 
+/* The pooled features (input of the energy readout; n x dim, row-major) of
+ * molecules in batches; NaN rows for molecules the model cannot handle. */
+void qdf_pooled_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *pooled);
+
 typedef struct qdf_errors {
     int n;
     double mae, rmse;   /* eV, over all outputs */

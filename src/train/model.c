@@ -102,6 +102,7 @@ void qdf_model_forward(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_
         qdf_tensor *h = psi;
         for (int l = 0; l < m->hp.layer_functional; l++) h = qdf_linear(ctx, h, m->fW[l], m->fb[l], 1);
         h = m->hp.pool_mean ? qdf_seg_mean(ctx, h, f->pt_segs) : qdf_seg_sum(ctx, h, f->pt_segs);
+        out->pooled = h;
         out->E = qdf_linear(ctx, h, m->propW, m->propb, 0);
     }
     if (want_hk) {

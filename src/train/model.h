@@ -73,6 +73,7 @@ void qdf_model_free(qdf_model *m);
  * skip_hk = 1 skips the HK branch (prediction). */
 typedef struct qdf_forward_out {
     qdf_tensor *E, *psi, *rho, *V, *phi;
+    qdf_tensor *pooled;   /* S x dim: the pooled last functional layer (input of E) */
 } qdf_forward_out;
 void qdf_model_forward(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_energy, int want_hk,
                        qdf_forward_out *out);

@@ -15,6 +15,7 @@
 #include "atomref.h"
 #include "dataset.h"
 #include "evaluate.h"
+#include "readout.h"
 #include "exitcodes.h"
 #include "model_io.h"
 #include "ops.h"
@@ -354,6 +355,17 @@ int qdf_train_run(const qdf_train_opts *o) {
             goto done;
         }
         /* end of epoch */
+        if (o->refit_readout) {
+            qdf_readout_fit fit;
+            if (qdf_readout_refit(ctx, &m, &tr, o->eval_batch, &fit, err, sizeof err)) {
+                fprintf(stderr, "\nqdf train: %s\n", err);
+                rc = QDF_EXIT_INPUT;
+                goto done;
+            }
+            if (!o->quiet)
+                fprintf(stderr, "%sreadout refit: ridge %g (5-fold CV MAE %.4f eV), training MAE %.4f eV\n",
+                        tty ? "\r" : "", fit.lambda, fit.cv_mae_ev, fit.train_mae_ev);
+        }
         const double mae_val = mae_of(ctx, &m, &va, o->eval_batch, pred);
         const double mae_test = mae_of(ctx, &m, &te, o->eval_batch, pred + (size_t)va.n * n_out);
         const double lossE = st.acc[0] / tr.n, lossV = st.acc[1] / tr.n, mae_train = st.acc[2] / st.acc[3];
@@ -369,9 +381,10 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
-                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu",
+                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s",
                  st.epoch, o->epochs, st.best_val_mae, st.best_val_mae * 23.0605, st.best_epoch, mae_train,
-                 st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed);
+                 st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed,
+                 o->refit_readout ? "; readout refit by ridge after each epoch" : "");
         if (improved) {
             if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
                 fprintf(stderr, "\nqdf train: %s\n", err);

@@ -5,7 +5,8 @@
  * and one Adam step on the potential loss (MSE of V over all points of the
  * batch) with the same optimiser. The learning rate decays by lr_decay every
  * step_size epochs; the training set is shuffled each epoch with the seeded
- * generator. After each epoch: validation (and test) MAE in eV, a line in
+ * generator. After each epoch: optionally a closed-form refit of the energy
+ * readout on the training set (readout.h), then validation (and test) MAE in eV, a line in
  * DIR/log.tsv, DIR/last.h5 (checkpoint) and, when validation improves,
  * DIR/model.h5 and DIR/predictions_val.tsv, all written atomically. */
 #ifndef QDF_TRAIN_H
@@ -29,6 +30,7 @@ typedef struct qdf_train_opts {
     int atomref;          /* 1: fit per-element reference energies (default for sum pooling) */
     int scale_target;     /* 1: divide the model-space target by its training RMS */
     double clip;          /* global gradient-norm clip; <= 0 off */
+    int refit_readout;    /* 1: ridge refit of the readout + atomref after each epoch (readout.h) */
     int resume;
     int eval_batch;
     double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */
