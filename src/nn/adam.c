@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void qdf_adam_init(qdf_adam *opt, const qdf_param_set *ps, double lr) {
     opt->lr = lr;
@@ -15,6 +16,7 @@ void qdf_adam_init(qdf_adam *opt, const qdf_param_set *ps, double lr) {
     opt->eps = 1e-8;
     opt->step = 0;
     opt->n = ps->n;
+    memset(opt->frozen, 0, sizeof opt->frozen);
     for (int i = 0; i < ps->n; i++) {
         const size_t n = qdf_numel(ps->p[i]);
         opt->m[i] = calloc(n ? n : 1, sizeof(real));
@@ -43,6 +45,7 @@ void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps) {
      * 6e-6 relative (found by tests/test_nn_vs_torch.c). */
     const real omb1 = (real)(1 - opt->beta1), omb2 = (real)(1 - opt->beta2);
     for (int k = 0; k < ps->n; k++) {
+        if (opt->frozen[k]) continue;
         qdf_tensor *p = ps->p[k];
         real *m = opt->m[k], *v = opt->v[k];
         const size_t n = qdf_numel(p);

@@ -12,10 +12,12 @@ typedef struct qdf_adam {
     real *m[QDF_MAX_PARAMS];   /* first moments, one per parameter of the set */
     real *v[QDF_MAX_PARAMS];   /* second moments */
     int n;
+    unsigned char frozen[QDF_MAX_PARAMS]; /* 1: this parameter is not updated (nor its moments) */
 } qdf_adam;
 
 void qdf_adam_init(qdf_adam *opt, const qdf_param_set *ps, double lr);
-/* One update of every parameter from its gradient (the gradients are kept). */
+/* One update of every parameter that is not frozen, from its gradient (the
+ * gradients are kept). */
 void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps);
 void qdf_adam_free(qdf_adam *opt);
 /* StepLR: the rate for an epoch (0-based), lr0 * gamma^(epoch / step_size). */

@@ -50,7 +50,8 @@ static void usage(FILE *f) {
         "  --scale-target on|off    divide the target by its training RMS, eV (on)\n"
         "  --clip X                 clip gradients to this global L2 norm (off)\n"
         "  --refit-readout on|off   after each epoch, refit the energy readout and atomref by ridge\n"
-        "                           regression on the training set (strength by 5-fold CV on it) (off)\n"
+        "                           regression on the training set (strength by 5-fold CV on it);\n"
+        "                           the gradient steps then train only the features (off)\n"
         "  --max-minutes X          stop (with a checkpoint) after the epoch that passes X minutes\n"
         "  --threads N              OpenMP threads (default: all cores)\n"
         "  --quiet                  no progress line\n");

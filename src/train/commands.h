@@ -8,6 +8,7 @@ int qdf_cmd_predict(int argc, char **argv);
 int qdf_cmd_eval(int argc, char **argv);
 int qdf_cmd_info(int argc, char **argv);
 int qdf_cmd_density(int argc, char **argv);
+int qdf_cmd_refit(int argc, char **argv);
 
 /* The shipped default model: models/default.h5 next to the installed data
  * (PREFIX/share/qdf/models) or in the source tree; NULL if none is found. */

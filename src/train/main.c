@@ -19,7 +19,8 @@ static void usage(FILE *f) {
             "  train     train a model on molecules with reference energies\n"
             "  eval      errors of a model on reference data, and the curve by molecule size\n"
             "  info      the model card of a model file\n"
-            "  density   the learned electron density as a Gaussian cube file\n\n"
+            "  density   the learned electron density as a Gaussian cube file\n"
+            "  refit     refit a model's energy readout and atomref by ridge regression on a training set\n\n"
             "exit codes: 0 ok, 2 usage, 3 unreadable input, 4 bad model, 5 cannot write output,\n"
             "            6 training diverged, 7 interrupted (checkpoint written), 8 some molecules skipped\n",
             QDF_VERSION);
@@ -42,6 +43,7 @@ int main(int argc, char **argv) {
     struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"train", qdf_cmd_train}, {"predict", qdf_cmd_predict}, {"eval", qdf_cmd_eval},
         {"info", qdf_cmd_info},   {"density", qdf_cmd_density},
+        {"refit", qdf_cmd_refit},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) {

@@ -282,6 +282,9 @@ int qdf_train_run(const qdf_train_opts *o) {
         fprintf(lf, "epoch\tseconds\tloss_E\tloss_V\tMAE_train_eV\tMAE_val_eV\tMAE_test_eV\n");
         fclose(lf);
     }
+    /* with the closed-form readout, gradient steps train only the features */
+    for (int k = 0; k < m.params.n; k++)
+        opt.frozen[k] = o->refit_readout && (m.params.p[k] == m.propW || m.params.p[k] == m.propb);
     fprintf(stderr,
             "qdf train: %d training, %d validation, %d test molecules (%d skipped); %d-%d atoms; %d orbital types; "
             "%zu parameters; target %s (%d value%s), atomref %s, scale %.4g eV\n",

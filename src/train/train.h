@@ -30,7 +30,8 @@ typedef struct qdf_train_opts {
     int atomref;          /* 1: fit per-element reference energies (default for sum pooling) */
     int scale_target;     /* 1: divide the model-space target by its training RMS */
     double clip;          /* global gradient-norm clip; <= 0 off */
-    int refit_readout;    /* 1: ridge refit of the readout + atomref after each epoch (readout.h) */
+    int refit_readout;    /* 1: ridge refit of the readout + atomref after each epoch (readout.h);
+                             the gradient steps then leave the readout alone */
     int resume;
     int eval_batch;
     double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */
