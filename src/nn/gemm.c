@@ -46,6 +46,8 @@
 int qdf_gemm_dnnl(int trans_a, int trans_b, int M, int N, int K, float alpha,
                                         const float *A, int lda, const float *B, int ldb, float beta,
                                         float *C, int ldc);
+int qdf_dense_dnnl_forward(const float *x, int n, int in_f, const float *w, const float *b, int out_f, int relu,
+                           float *y);
 #endif
 #endif
 
@@ -92,4 +94,28 @@ void qdf_gemm(int trans_a, int trans_b, int M, int N, int K, real alpha,
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 #endif
+}
+
+void qdf_dense_forward(int n, int in_f, int out_f, const real *x, const real *w, const real *b, int relu, real *y) {
+    if (n <= 0 || out_f <= 0) return;
+#if defined(QDF_HAVE_DNNL) && !defined(QDF_REAL_DOUBLE)
+    if (backend == QDF_GEMM_ONEDNN && qdf_dense_dnnl_forward(x, n, in_f, w, b, out_f, relu, y) == 0) {
+#pragma omp atomic
+        flops_done += 2.0 * n * out_f * in_f;
+        return;
+    }
+#endif
+    /* y = x W^T by GEMM, then bias and ReLU in one pass over y (instead of
+     * copying the bias into every row for a beta = 1 GEMM and a second pass
+     * for the ReLU: 9% of a prediction's time went to that copy) */
+    qdf_gemm(0, 1, n, out_f, in_f, 1, x, in_f, w, in_f, 0, y, out_f);
+    if (!b && !relu) return;
+#pragma omp parallel for if ((size_t)n * out_f > 65536) schedule(static)
+    for (int r = 0; r < n; r++) {
+        real *yr = y + (size_t)r * out_f;
+        if (b)
+            for (int j = 0; j < out_f; j++) yr[j] += b[j];
+        if (relu)
+            for (int j = 0; j < out_f; j++) yr[j] = yr[j] > 0 ? yr[j] : 0;
+    }
 }

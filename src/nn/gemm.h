@@ -16,6 +16,11 @@ typedef enum { QDF_GEMM_OPENBLAS = 0, QDF_GEMM_ONEDNN = 1 } qdf_gemm_backend;
 void qdf_gemm(int trans_a, int trans_b, int M, int N, int K, real alpha,
               const real *A, int lda, const real *B, int ldb, real beta, real *C, int ldc);
 
+/* A dense layer's forward: y (n x out_f) = x (n x in_f) W^T (W: out_f x in_f)
+ * [+ b] [ReLU]; y is overwritten, b may be NULL. On oneDNN one fused matmul
+ * primitive with bias and a ReLU post-op; otherwise GEMM then one pass. */
+void qdf_dense_forward(int n, int in_f, int out_f, const real *x, const real *w, const real *b, int relu, real *y);
+
 void qdf_gemm_set_backend(qdf_gemm_backend b);
 qdf_gemm_backend qdf_gemm_get_backend(void);
 const char *qdf_gemm_backend_name(qdf_gemm_backend b);

@@ -40,21 +40,7 @@ qdf_tensor *qdf_linear(qdf_ctx *ctx, qdf_tensor *x, qdf_tensor *w, qdf_tensor *b
         abort();
     }
     qdf_tensor *y = qdf_tensor_new(ctx, N, OUT);
-    /* y = x W^T by GEMM, then bias and ReLU in one pass over y (instead of
-     * copying the bias into every row for a beta = 1 GEMM and a second pass
-     * for the ReLU: 9% of a prediction's time went to that copy) */
-    qdf_gemm(0, 1, N, OUT, IN, 1, x->data, IN, w->data, IN, 0, y->data, OUT);
-    if (b || relu) {
-        const real *bd = b ? b->data : NULL;
-#pragma omp parallel for if ((size_t)N * OUT > 65536) schedule(static)
-        for (int r = 0; r < N; r++) {
-            real *yr = y->data + (size_t)r * OUT;
-            if (bd)
-                for (int j = 0; j < OUT; j++) yr[j] += bd[j];
-            if (relu)
-                for (int j = 0; j < OUT; j++) yr[j] = yr[j] > 0 ? yr[j] : 0;
-        }
-    }
+    qdf_dense_forward(N, IN, OUT, x->data, w->data, b ? b->data : NULL, relu, y->data);
     qdf_node *node = qdf_record(ctx, y, linear_backward, relu ? "linear_relu" : "linear", 3, x, w, b);
     if (node) node->iarg[0] = relu;
     return y;
