@@ -218,11 +218,30 @@ static void test_errors(void **st) {
     char *a3[] = {"train", "--train", "/nonexistent/file.txt", "--out", out, NULL};
     char *a4[] = {"train", "--train", TRAIN, "--out", "/proc/qdf_cannot_write_here", NULL};
     char *a5[] = {"train", "--train", TRAIN, "--out", out, "--bogus", NULL};
+    char *a6[] = {"train", "--train", TRAIN, "--out", out, "--init", "xavier", NULL};
     assert_int_equal(run(a1), QDF_EXIT_USAGE);
     assert_int_equal(run(a2), QDF_EXIT_USAGE);
     assert_int_equal(run(a3), QDF_EXIT_INPUT);
     assert_int_equal(run(a4), QDF_EXIT_OUTPUT);
     assert_int_equal(run(a5), QDF_EXIT_USAGE);
+    assert_int_equal(run(a6), QDF_EXIT_USAGE);
+}
+
+/* --init lsuv: the run starts from normalised layers (the unit statistics are
+ * tested in test_init_lsuv.c) and says so in the model card. */
+static void test_init_lsuv_option(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char out[400], p[500];
+    snprintf(out, sizeof out, "%s/lsuv", TMP);
+    char *a[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "1", "--pooling", "mean", "--init", "lsuv", SMALL, NULL};
+    assert_int_equal(run(a), QDF_EXIT_OK);
+    qdf_model m;
+    char err[512], card[QDF_CARD_MAX];
+    snprintf(p, sizeof p, "%s/model.h5", out);
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, card, sizeof card, err, sizeof err), 0);
+    assert_non_null(strstr(card, "lsuv initialisation"));
+    qdf_model_free(&m);
 }
 
 /* Divergence: an absurd learning rate makes the parameters infinite after the
@@ -245,6 +264,7 @@ int main(void) {
         cmocka_unit_test(test_options_reach_the_model),
         cmocka_unit_test(test_resume_reproduces_the_log),
         cmocka_unit_test(test_refit_readout),
+        cmocka_unit_test(test_init_lsuv_option),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_divergence_stops),
     };

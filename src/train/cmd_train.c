@@ -49,6 +49,8 @@ static void usage(FILE *f) {
         "  --atomref on|off         fit per-element reference energies, eV/atom (on for sum pooling)\n"
         "  --scale-target on|off    divide the target by its training RMS, eV (on)\n"
         "  --clip X                 clip gradients to this global L2 norm (off)\n"
+        "  --init pytorch|lsuv      initial weights: PyTorch's (default, as the original) or rescaled so\n"
+        "                           every dense unit has mean 0, variance 1 on 32 training molecules\n"
         "  --refit-readout on|off   after each epoch, refit the energy readout and atomref by ridge\n"
         "                           regression on the training set (strength by 5-fold CV on it);\n"
         "                           the gradient steps then train only the features (off)\n"
@@ -145,6 +147,13 @@ int qdf_cmd_train(int argc, char **argv) {
         } else if (!strcmp(a, "--atomref")) { NEED_VALUE(); o.atomref = onoff(v);
         } else if (!strcmp(a, "--scale-target")) { NEED_VALUE(); o.scale_target = onoff(v);
         } else if (!strcmp(a, "--clip")) { NEED_VALUE(); o.clip = atof(v);
+        } else if (!strcmp(a, "--init")) {
+            NEED_VALUE();
+            if (strcmp(v, "pytorch") && strcmp(v, "lsuv")) {
+                fprintf(stderr, "qdf train: --init is pytorch or lsuv, not '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
+            o.init_lsuv = !strcmp(v, "lsuv");
         } else if (!strcmp(a, "--refit-readout")) { NEED_VALUE(); o.refit_readout = onoff(v);
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
         } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));

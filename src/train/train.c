@@ -15,6 +15,7 @@
 #include "atomref.h"
 #include "dataset.h"
 #include "evaluate.h"
+#include "init_lsuv.h"
 #include "readout.h"
 #include "exitcodes.h"
 #include "model_io.h"
@@ -271,6 +272,17 @@ int qdf_train_run(const qdf_train_opts *o) {
             return QDF_EXIT_INPUT;
         }
         m.target_scale = o->scale_target ? qdf_target_rms(&m, &tr) : 1;
+        if (o->init_lsuv || o->refit_readout) {
+            qdf_ctx *ictx = qdf_ctx_new(64 << 20);
+            int bad = o->init_lsuv && qdf_init_lsuv(ictx, &m, &tr, 32, err, sizeof err);
+            /* the readout starts at its least-squares value for the initial features */
+            if (!bad && o->refit_readout) bad = qdf_readout_refit(ictx, &m, &tr, o->eval_batch, NULL, err, sizeof err);
+            qdf_ctx_free(ictx);
+            if (bad) {
+                fprintf(stderr, "qdf train: %s\n", err);
+                return QDF_EXIT_INPUT;
+            }
+        }
         qdf_adam_init(&opt, &m.params, o->lr);
         st.adam = &opt;
         memcpy(st.epoch_rng, st.rng.s, sizeof st.epoch_rng);
@@ -384,10 +396,11 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
-                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s",
+                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s",
                  st.epoch, o->epochs, st.best_val_mae, st.best_val_mae * 23.0605, st.best_epoch, mae_train,
                  st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed,
-                 o->refit_readout ? "; readout refit by ridge after each epoch" : "");
+                 o->refit_readout ? "; readout refit by ridge after each epoch" : "",
+                 o->init_lsuv ? "; lsuv initialisation" : "");
         if (improved) {
             if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
                 fprintf(stderr, "\nqdf train: %s\n", err);

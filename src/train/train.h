@@ -30,6 +30,7 @@ typedef struct qdf_train_opts {
     int atomref;          /* 1: fit per-element reference energies (default for sum pooling) */
     int scale_target;     /* 1: divide the model-space target by its training RMS */
     double clip;          /* global gradient-norm clip; <= 0 off */
+    int init_lsuv;        /* 1: data-dependent unit-variance initialisation of the dense layers (init_lsuv.h) */
     int refit_readout;    /* 1: ridge refit of the readout + atomref after each epoch (readout.h);
                              the gradient steps then leave the readout alone */
     int resume;

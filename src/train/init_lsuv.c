@@ -1,0 +1,85 @@
+/* init_lsuv.c: see init_lsuv.h. */
+#include "init_lsuv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gemm.h"
+
+/* Normalise the units of one layer on input x (n x in_f): W (out_f x in_f),
+ * b (out_f); then y (n x out_f) = relu or identity of the new pre-activation. */
+static void normalise_layer(const real *x, int n, int in_f, qdf_tensor *W, qdf_tensor *b, int relu, real *y) {
+    const int out_f = W->rows;
+    qdf_dense_forward(n, in_f, out_f, x, W->data, NULL, 0, y);
+    for (int j = 0; j < out_f; j++) {
+        double s = 0, ss = 0;
+        for (int r = 0; r < n; r++) {
+            const double v = y[(size_t)r * out_f + j];
+            s += v;
+            ss += v * v;
+        }
+        const double mean = s / n, var = ss / n - mean * mean;
+        const double sd = var > 1e-30 ? sqrt(var) : 0;
+        if (sd > 0) {
+            for (int i = 0; i < in_f; i++) W->data[(size_t)j * in_f + i] = (real)(W->data[(size_t)j * in_f + i] / sd);
+            b->data[j] = (real)(-mean / sd);
+        } else {
+            b->data[j] = 0;
+        }
+    }
+    qdf_dense_forward(n, in_f, out_f, x, W->data, b->data, relu, y);
+}
+
+int qdf_init_lsuv(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int n_sample, char *err, int errlen) {
+    const qdf_molecule *mols[64];
+    if (n_sample > 64) n_sample = 64;
+    /* evenly spaced through the set (files are often sorted by size) */
+    int k = 0;
+    for (int j = 0; j < n_sample && j < d->n; j++) {
+        const int i = (int)((long)j * d->n / (n_sample < d->n ? n_sample : d->n));
+        int ok = 1;
+        for (int a = 0; a < d->mols[i].n_atoms; a++) ok &= qdf_basis_has(&m->basis, d->mols[i].z[a]);
+        if (ok) mols[k++] = &d->mols[i];
+    }
+    if (k == 0) {
+        snprintf(err, errlen, "lsuv initialisation: no training molecule the model can handle");
+        return -1;
+    }
+    const int was = ctx->grad_enabled;
+    qdf_ctx_set_grad(ctx, 0);
+    qdf_ctx_reset(ctx);
+    qdf_field f;
+    if (qdf_field_build(ctx, &f, mols, k, &m->basis, &m->grid, m->hp.frame, err, errlen) != 0) {
+        qdf_ctx_set_grad(ctx, was);
+        return -1;
+    }
+    qdf_forward_out o;
+    qdf_model_forward(ctx, m, &f, 0, 1, &o);
+    const int P = o.psi->rows, D = m->hp.dim, H = m->hp.hidden_HK;
+    const int W_ = D > H ? D : H;
+    real *a = malloc(sizeof(real) * (size_t)P * W_), *b = malloc(sizeof(real) * (size_t)P * W_);
+    /* energy functional */
+    memcpy(a, o.psi->data, sizeof(real) * (size_t)P * D);
+    for (int l = 0; l < m->hp.layer_functional; l++) {
+        normalise_layer(a, P, D, m->fW[l], m->fb[l], 1, b);
+        real *t = a;
+        a = b;
+        b = t;
+    }
+    /* Hohenberg-Kohn map: rho -> density layer (no activation) -> HK layers */
+    memcpy(a, o.rho->data, sizeof(real) * (size_t)P);
+    normalise_layer(a, P, 1, m->densW, m->densb, 0, b);
+    for (int l = 0; l < m->hp.layer_HK; l++) {
+        normalise_layer(b, P, H, m->hkW[l], m->hkb[l], 1, a);
+        real *t = a;
+        a = b;
+        b = t;
+    }
+    free(a);
+    free(b);
+    qdf_ctx_reset(ctx);
+    qdf_ctx_set_grad(ctx, was);
+    return 0;
+}
