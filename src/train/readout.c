@@ -96,15 +96,17 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         for (int z = 1; z <= QDF_MAX_Z; z++)
             if (m->elements[z]) zs[nz++] = z;
     const int F = D + nz;
-    double *H = malloc(sizeof(double) * (size_t)(d->n + 1) * D);
-    qdf_pooled_many(ctx, m, d->mols, d->n, batch, H);
-    /* rows the model handles, in dataset order; fold = row index mod N_FOLDS */
+    /* the pooled features land in X itself (n x D), are spread out in place to
+     * rows of F (the last row first: a row never moves onto a row still to be
+     * moved), and then compacted to the usable molecules: one n x F buffer */
     double *X = malloc(sizeof(double) * (size_t)(d->n + 1) * F);
     double *Y = malloc(sizeof(double) * (size_t)(d->n + 1) * K);
+    qdf_pooled_many(ctx, m, d->mols, d->n, batch, X);
+    for (int i = d->n - 1; i >= 0 && F > D; i--) memmove(X + (size_t)i * F, X + (size_t)i * D, sizeof(double) * D);
     int n = 0;
     for (int i = 0; i < d->n; i++) {
-        if (!isfinite(H[(size_t)i * D]) || d->mols[i].n_targets < K) continue;
-        memcpy(X + (size_t)n * F, H + (size_t)i * D, sizeof(double) * D);
+        if (!isfinite(X[(size_t)i * F]) || d->mols[i].n_targets < K) continue;
+        if (n != i) memmove(X + (size_t)n * F, X + (size_t)i * F, sizeof(double) * D);
         for (int k = 0; k < nz; k++) {
             int c = 0;
             for (int a = 0; a < d->mols[i].n_atoms; a++) c += d->mols[i].z[a] == zs[k];
@@ -113,7 +115,6 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         for (int k = 0; k < K; k++) Y[(size_t)n * K + k] = qdf_model_target(m, &d->mols[i], k);
         n++;
     }
-    free(H);
     int rc = 0;
     if (n < 2 * N_FOLDS) {
         snprintf(err, errlen, "readout refit: %d usable molecules are too few", n);
