@@ -112,42 +112,55 @@ qdf_tensor *qdf_basis_matrix(qdf_ctx *ctx, const qdf_field *f, const qdf_basis *
         real *rs = raw + f->blk_off[s], *os = out->data + f->blk_off[s];
         double ss[K > 0 ? K : 1];
         for (int k = 0; k < K; k++) ss[k] = 0;
-        /* per point: the exponents of all K orbitals, then one vectorised exp
-         * over them (libmvec, see vexp), then the polynomial factors; the
-         * values equal orbital_value's (which the density map uses) */
-        double arg[K > 0 ? K : 1], dd[K > 0 ? K : 1], ex[K > 0 ? K : 1];
-        const double *F = f->frames + 9 * s;
+        /* per orbital, hoisted out of the point loop: its atom (local index),
+         * -zeta, and how the polynomial factor is made; per point: the squared
+         * distance to each atom once, the exponents of all K orbitals, one
+         * vectorised exp over them (libmvec, see vexp), then the factors. The
+         * values equal orbital_value's (which the density map uses). */
+        const int a0 = f->atom_off[s], A = f->atom_off[s + 1] - a0;
+        int kat[K > 0 ? K : 1], kq[K > 0 ? K : 1], kc[K > 0 ? K : 1];
+        double nz[K > 0 ? K : 1];
+        for (int k = 0; k < K; k++) {
+            const qdf_orbital_type *t = &b->types[f->orb_type[k0 + k]];
+            kat[k] = f->orb_atom[k0 + k] - a0;
+            nz[k] = -(double)zeta->data[f->orb_type[k0 + k]];
+            kq[k] = t->q;
+            kc[k] = t->comp;
+        }
+        const double cut = -f->orbital_cutoff;
+        double arg[K > 0 ? K : 1], ex[K > 0 ? K : 1], d2a[A > 0 ? A : 1];
+        const double *F = f->frames + 9 * s, *Ra = f->atom_xyz + 3 * a0;
         for (int p = 0; p < P; p++) {
             const double *pt = f->points + 3 * (size_t)(p0 + p);
+            for (int a = 0; a < A; a++) {
+                const double dx = pt[0] - Ra[3 * a], dy = pt[1] - Ra[3 * a + 1], dz = pt[2] - Ra[3 * a + 2];
+                d2a[a] = dx * dx + dy * dy + dz * dz;
+            }
             for (int k = 0; k < K; k++) {
-                const double *R = f->atom_xyz + 3 * f->orb_atom[k0 + k];
-                const double dx = pt[0] - R[0], dy = pt[1] - R[1], dz = pt[2] - R[2];
-                const double d2 = dx * dx + dy * dy + dz * dz;
-                const double zd2 = (double)zeta->data[f->orb_type[k0 + k]] * d2;
-                dd[k] = d2;
-                arg[k] = zd2 > f->orbital_cutoff ? -INFINITY : -zd2;
+                const double x = nz[k] * d2a[kat[k]];
+                arg[k] = x < cut ? -INFINITY : x;
             }
             vexp(arg, ex, K);
+            real *row = rs + (size_t)p * K;
             for (int k = 0; k < K; k++) {
-                const qdf_orbital_type *t = &b->types[f->orb_type[k0 + k]];
-                const double d2 = dd[k], e = ex[k];
+                const double d2 = d2a[kat[k]], e = ex[k];
                 double v;
                 if (e == 0) {
                     v = 0;
-                } else if (t->comp) {
-                    const double *R = f->atom_xyz + 3 * f->orb_atom[k0 + k];
-                    const int c = t->comp - 1;
+                } else if (kc[k]) {
+                    const double *R = Ra + 3 * kat[k];
+                    const int c = kc[k] - 1;
                     const double proj = (pt[0] - R[0]) * F[c] + (pt[1] - R[1]) * F[3 + c] + (pt[2] - R[2]) * F[6 + c];
-                    v = t->q == 2 ? proj * e : proj * pow(sqrt(d2), t->q - 2) * e;
+                    v = kq[k] == 2 ? proj * e : proj * pow(sqrt(d2), kq[k] - 2) * e;
                 } else {
-                    switch (t->q) {
+                    switch (kq[k]) {
                     case 1: v = e; break;
                     case 2: v = sqrt(d2) * e; break;
                     case 3: v = d2 * e; break;
-                    default: v = pow(sqrt(d2), t->q - 1) * e;
+                    default: v = pow(sqrt(d2), kq[k] - 1) * e;
                     }
                 }
-                rs[(size_t)p * K + k] = (real)v;
+                row[k] = (real)v;
                 ss[k] += v * v;
             }
         }
