@@ -5,7 +5,7 @@ usage: make_card.py NAME INFO.json VAL.json EXTRAP.json PREDICT_SUMMARY.txt COMM
   INFO.json      `qdf info --model NAME.h5 --json`
   VAL.json       `qdf eval --model NAME.h5 VALIDATION... --json`
   EXTRAP.json    `qdf eval --model NAME.h5 LARGER... --json`
-  PREDICT_SUMMARY.txt  the stderr summary line of `qdf predict` on the larger set
+  PREDICT_SUMMARY.txt  the stderr summary line of `qdf predict` on the larger set, or - for none
   COMMANDS.txt   the exact commands that trained the model, one per line
   NOTES.txt      free text (schedule changes, wall time, caveats)
 Only the standard library; every number comes from the files given."""
@@ -20,7 +20,7 @@ def main():
     info = json.load(open(info_p))
     val = json.load(open(val_p))["models"][0]
     ext = json.load(open(ext_p))["models"][0]
-    pred = open(pred_p).read().strip()
+    pred = open(pred_p).read().strip() if pred_p != "-" else None
     cmds = open(cmd_p).read().strip()
     notes = open(notes_p).read().strip()
     out = []
@@ -39,7 +39,8 @@ def main():
     w(f"| validation (interpolation) | {val['n']} | {val['mae_eV']:.4f} | {val['mae_kcal_mol']:.2f} | {val['rmse_eV']:.4f} |")
     w(f"| larger molecules (extrapolation) | {ext['n']} | {ext['mae_eV']:.4f} | {ext['mae_kcal_mol']:.2f} | {ext['rmse_eV']:.4f} |")
     w("")
-    w(f"`qdf predict` on the larger molecules: {pred}\n")
+    if pred:
+        w(f"`qdf predict` on the larger molecules: {pred}\n")
     w("## Extrapolation curve (MAE by number of atoms)\n")
     w("| atoms | molecules | MAE (eV) | MAE (kcal/mol) | |")
     w("|---|---|---|---|---|")
