@@ -137,7 +137,9 @@ done
 dir=$tmp/term
 "$qdf" train "${data[@]}" --out "$dir" "${opts[@]}" 2>"$dir.first.err" &
 pid=$!
-sleep "$(echo "$ref_s * 0.6" | bc -l)"
+# not a fixed delay (a loaded machine can finish the run first): signal as
+# soon as the first epoch is logged, with five epochs still to go
+while [ "$(epochs_in_log "$dir")" -lt 1 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
