@@ -26,25 +26,6 @@
 
 static char TMP[256], TRAIN[512], VAL[512], MODEL[400];
 
-/* Run a subcommand in a child; its stdout goes to out_path (may be NULL). */
-static int run(int (*cmd)(int, char **), char **argv, const char *out_path) {
-    int argc = 0;
-    while (argv[argc]) argc++;
-    fflush(stdout);
-    fflush(stderr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        freopen("/dev/null", "w", stderr);
-        freopen(out_path ? out_path : "/dev/null", "w", stdout);
-        const int rc = cmd(argc, argv);
-        fflush(stdout); /* _exit does not flush stdio */
-        _exit(rc);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 static int setup(void **st) {
     (void)st;
     snprintf(TMP, sizeof TMP, "/tmp/qdf_cli_refit_XXXXXX");
@@ -57,7 +38,7 @@ static int setup(void **st) {
     snprintf(MODEL, sizeof MODEL, "%s/run/model.h5", TMP);
     char *argv[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "1", "--pooling", "mean", "--dim", "6",
                     "--hidden-hk", "5", "--layer-functional", "1", "--layer-hk", "1", "--quiet", NULL};
-    return run(qdf_cmd_train, argv, NULL) == QDF_EXIT_OK ? 0 : -1;
+    return tu_run_cmd(qdf_cmd_train, argv, NULL) == QDF_EXIT_OK ? 0 : -1;
 }
 
 static int teardown(void **st) {
@@ -92,7 +73,7 @@ static void test_refit_changes_only_the_readout(void **st) {
     snprintf(js, sizeof js, "%s/refit.json", TMP);
     snprintf(js2, sizeof js2, "%s/refit2.json", TMP);
     char *a[] = {"refit", "--model", MODEL, "--train", TRAIN, "--val", VAL, "--out", out, "--json", NULL};
-    assert_int_equal(run(qdf_cmd_refit, a, js), QDF_EXIT_OK);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, a, js), QDF_EXIT_OK);
     slurp(js, text, sizeof text);
     printf("%s", text);
     const double before = json_number(text, "train_mae_before_eV"), after = json_number(text, "train_mae_after_eV");
@@ -117,7 +98,7 @@ static void test_refit_changes_only_the_readout(void **st) {
     qdf_model_free(&m1);
 
     char *b[] = {"refit", "--model", out, "--train", TRAIN, "--out", out2, "--json", NULL};
-    assert_int_equal(run(qdf_cmd_refit, b, js2), QDF_EXIT_OK);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, b, js2), QDF_EXIT_OK);
     slurp(js2, text, sizeof text);
     assert_true(fabs(json_number(text, "train_mae_before_eV") - after) < 1e-4);
     assert_true(fabs(json_number(text, "train_mae_after_eV") - after) < 1e-4);
@@ -137,18 +118,18 @@ static void test_errors(void **st) {
     char *unknown[] = {"refit", "--model", MODEL, "--train", TRAIN, "--out", out, "--frobnicate", NULL};
     char *missing[] = {"refit", "--model", MODEL, "--train", "/nonexistent/x.txt", "--out", out, NULL};
     char *broken[] = {"refit", "--model", bad, "--train", TRAIN, "--out", out, NULL};
-    assert_int_equal(run(qdf_cmd_refit, same, NULL), QDF_EXIT_USAGE);
-    assert_int_equal(run(qdf_cmd_refit, no_train, NULL), QDF_EXIT_USAGE);
-    assert_int_equal(run(qdf_cmd_refit, unknown, NULL), QDF_EXIT_USAGE);
-    assert_int_equal(run(qdf_cmd_refit, missing, NULL), QDF_EXIT_INPUT);
-    assert_int_equal(run(qdf_cmd_refit, broken, NULL), QDF_EXIT_MODEL);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, same, NULL), QDF_EXIT_USAGE);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, no_train, NULL), QDF_EXIT_USAGE);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, unknown, NULL), QDF_EXIT_USAGE);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, missing, NULL), QDF_EXIT_INPUT);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, broken, NULL), QDF_EXIT_MODEL);
     /* one reference value per molecule for a two-output model */
     snprintf(one, sizeof one, "%s/one_value.xyz", TMP);
     f = fopen(one, "w");
     fputs("3\nenergy=-1.5\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n", f);
     fclose(f);
     char *fewer[] = {"refit", "--model", MODEL, "--train", one, "--out", out, NULL};
-    assert_int_equal(run(qdf_cmd_refit, fewer, NULL), QDF_EXIT_INPUT);
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, fewer, NULL), QDF_EXIT_INPUT);
     assert_int_not_equal(access(out, F_OK), 0);
 }
 

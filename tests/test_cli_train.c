@@ -34,20 +34,7 @@
 
 static char TMP[256], TRAIN[512], VAL[512];
 
-static int run(char **argv) {
-    int argc = 0;
-    while (argv[argc]) argc++;
-    fflush(stdout);
-    fflush(stderr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        freopen("/dev/null", "w", stderr);
-        _exit(qdf_cmd_train(argc, argv));
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
+static int run(char **argv) { return tu_run_cmd(qdf_cmd_train, argv, NULL); }
 
 static int setup(void **st) {
     (void)st;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "dataset.h"
 #include "evaluate.h"
@@ -38,15 +39,6 @@ static void usage(FILE *f) {
         "exit codes: 0 ok, 2 usage, 3 bad input, 4 no model / bad model, 5 cannot write output\n");
 }
 
-static int take_list(int argc, char **argv, int *i, char ***out, int *n) {
-    int start = *i + 1, k = start;
-    while (k < argc && strncmp(argv[k], "--", 2) != 0) k++;
-    *out = argv + start;
-    *n = k - start;
-    *i = k - 1;
-    return *n > 0 ? 0 : -1;
-}
-
 static double mae_on(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch) {
     if (d->n == 0) return NAN;
     double *p = malloc(sizeof(double) * (size_t)d->n * m->hp.n_out);
@@ -69,7 +61,7 @@ int qdf_cmd_refit(int argc, char **argv) {
             json = 1;
         } else if (!strcmp(a, "--train") || !strcmp(a, "--val")) {
             const int is_train = !strcmp(a, "--train");
-            if (take_list(argc, argv, &i, is_train ? &train : &val, is_train ? &n_train : &n_val)) {
+            if (qdf_take_list(argc, argv, &i, is_train ? &train : &val, is_train ? &n_train : &n_val)) {
                 fprintf(stderr, "qdf refit: %s needs at least one file (see qdf refit --help)\n", a);
                 return QDF_EXIT_USAGE;
             }

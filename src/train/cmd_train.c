@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "exitcodes.h"
 #include "train.h"
@@ -59,16 +60,6 @@ static void usage(FILE *f) {
         "  --quiet                  no progress line\n");
 }
 
-/* Collect the values after a multi-value option (until the next --option). */
-static int take_list(int argc, char **argv, int *i, char ***out, int *n) {
-    int start = *i + 1, k = start;
-    while (k < argc && strncmp(argv[k], "--", 2) != 0) k++;
-    *out = argv + start;
-    *n = k - start;
-    *i = k - 1;
-    return *n > 0 ? 0 : -1;
-}
-
 static int onoff(const char *s) { return !strcmp(s, "on") || !strcmp(s, "1") || !strcmp(s, "yes"); }
 
 int qdf_cmd_train(int argc, char **argv) {
@@ -93,7 +84,7 @@ int qdf_cmd_train(int argc, char **argv) {
         } else if (!strcmp(a, "--train") || !strcmp(a, "--val") || !strcmp(a, "--test")) {
             char ***dst = a[2] == 't' && a[3] == 'r' ? &o.train : a[2] == 'v' ? &o.val : &o.test;
             int *n = a[2] == 't' && a[3] == 'r' ? &o.n_train : a[2] == 'v' ? &o.n_val : &o.n_test;
-            if (take_list(argc, argv, &i, dst, n)) {
+            if (qdf_take_list(argc, argv, &i, dst, n)) {
                 fprintf(stderr, "qdf train: %s needs at least one file\n", a);
                 return QDF_EXIT_USAGE;
             }

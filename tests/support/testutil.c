@@ -2,7 +2,10 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 const char *tu_datasets_dir(void) {
     const char *d = getenv("QDF_DATASETS");
@@ -12,6 +15,24 @@ const char *tu_datasets_dir(void) {
 const char *tu_tests_dir(void) {
     const char *d = getenv("QDF_TESTS_DIR");
     return d && *d ? d : QDF_SOURCE_DIR "/tests";
+}
+
+int tu_run_cmd(int (*cmd)(int, char **), char **argv, const char *stdout_path) {
+    int argc = 0;
+    while (argv[argc]) argc++;
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr) || !freopen(stdout_path ? stdout_path : "/dev/null", "w", stdout))
+            _exit(127);
+        const int rc = cmd(argc, argv);
+        fflush(stdout); /* _exit does not flush stdio */
+        _exit(rc);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
 double tu_relerr(double a, double b, double floor) {

@@ -10,6 +10,11 @@ const char *tu_datasets_dir(void);
 const char *tu_tests_dir(void);
 /* Relative error |a - b| / max(|a|, |b|, floor). */
 double tu_relerr(double a, double b, double floor);
+/* Run a qdf subcommand (argv NULL-terminated, argv[0] its name) in a forked
+ * child with stderr to /dev/null and stdout to stdout_path (NULL: /dev/null);
+ * its exit code, or 128 if it did not exit normally. The parent stays free of
+ * OpenMP threads, which libgomp cannot carry across a fork. */
+int tu_run_cmd(int (*cmd)(int, char **), char **argv, const char *stdout_path);
 
 #endif
 
