@@ -27,17 +27,7 @@
 #include "testutil.h"
 
 static void small_model(qdf_model *m) {
-    qdf_hparams hp;
-    qdf_hparams_default(&hp);
-    hp.dim = 8;
-    hp.hidden_HK = 6;
-    hp.layer_functional = 1;
-    hp.layer_HK = 1;
-    const int el[] = {1, 6, 7, 8};
-    qdf_rng r;
-    qdf_rng_seed(&r, 7);
-    char err[256];
-    assert_int_equal(qdf_model_init(m, &hp, el, 4, &r, err, sizeof err), 0);
+    assert_int_equal(tu_small_model(m, 8, 6, 1, 1, 7), 0);
     /* different exponents per orbital type, so that a mix-up of types shows */
     for (int t = 0; t < m->basis.n_types; t++) m->zeta->data[t] = (real)(0.6 + 0.17 * (t % 7));
 }

@@ -23,6 +23,7 @@
 #include "model_io.h"
 #include "molecules.h"
 #include "svg_plot.h"
+#include "testutil.h"
 
 /* defined by qdf predict (another file) once it exists */
 
@@ -31,17 +32,7 @@ static char MODEL[256], MODEL2[256], DATA[256], TSV[256], SVG[256], JSON[256];
 static const double OFFSET[5] = {0.1, -0.3, 0.2, 0.5, -1.0};   /* eV: water, hcn, methane, ethanol, benzene */
 
 static void make_model(qdf_model *m, uint64_t seed) {
-    qdf_hparams hp;
-    qdf_hparams_default(&hp);
-    hp.dim = 8;
-    hp.hidden_HK = 4;
-    hp.layer_functional = 1;
-    hp.layer_HK = 1;
-    const int el[] = {1, 6, 7, 8};
-    qdf_rng r;
-    qdf_rng_seed(&r, seed);
-    char err[256];
-    assert_int_equal(qdf_model_init(m, &hp, el, 4, &r, err, sizeof err), 0);
+    assert_int_equal(tu_small_model(m, 8, 4, 1, 1, seed), 0);
     m->min_atoms = 3;
     m->max_atoms = 5;
 }

@@ -19,6 +19,7 @@
 #include "dataset.h"
 #include "init_lsuv.h"
 #include "molecules.h"
+#include "testutil.h"
 
 #define N_MOL 10
 
@@ -54,18 +55,10 @@ static void unit_stats(const double *x, int n, int in_f, const qdf_tensor *W, co
 
 static void test_units_have_zero_mean_unit_variance(void **st) {
     (void)st;
-    qdf_hparams hp;
-    qdf_hparams_default(&hp);
-    hp.dim = 12;
-    hp.hidden_HK = 7;
-    hp.layer_functional = 2;
-    hp.layer_HK = 2;
-    const int el[] = {1, 6, 7, 8};
-    qdf_rng r;
-    qdf_rng_seed(&r, 21);
     qdf_model m;
     char err[256];
-    assert_int_equal(qdf_model_init(&m, &hp, el, 4, &r, err, sizeof err), 0);
+    assert_int_equal(tu_small_model(&m, 12, 7, 2, 2, 21), 0);
+    const qdf_hparams hp = m.hp;
     qdf_dataset d = {0};
     make_dataset(&d);
     real W0[12 * 12], P0[12];

@@ -27,21 +27,12 @@
 #include "molecules.h"
 #include "readout.h"
 #include "rng.h"
+#include "testutil.h"
 
 #define N_MOL 60
 
 static void make_model(qdf_model *m, double scale) {
-    qdf_hparams hp;
-    qdf_hparams_default(&hp);
-    hp.dim = 8;
-    hp.hidden_HK = 4;
-    hp.layer_functional = 1;
-    hp.layer_HK = 1;
-    const int el[] = {1, 6, 7, 8};
-    qdf_rng r;
-    qdf_rng_seed(&r, 11);
-    char err[256];
-    assert_int_equal(qdf_model_init(m, &hp, el, 4, &r, err, sizeof err), 0);
+    assert_int_equal(tu_small_model(m, 8, 4, 1, 1, 11), 0);
     m->use_atomref = 1;
     memset(m->atomref, 0, sizeof m->atomref);
     m->atomref[0][1] = -13.0; /* a starting atomref the refit must correct */

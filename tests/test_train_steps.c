@@ -13,6 +13,7 @@
 
 #include "molecules.h"
 #include "train.h"
+#include "testutil.h"
 
 static void test_hundred_steps(void **st) {
     (void)st;
@@ -25,18 +26,8 @@ static void test_hundred_steps(void **st) {
         mols[i].n_targets = 1;
         mols[i].target[0] = -2.0 * mols[i].n_atoms + 0.5 * i; /* made-up energies, eV */
     }
-    qdf_hparams hp;
-    qdf_hparams_default(&hp);
-    hp.dim = 16;
-    hp.hidden_HK = 16;
-    hp.layer_functional = 2;
-    hp.layer_HK = 2;
-    const int el[] = {1, 6, 7, 8};
-    qdf_rng rng;
-    qdf_rng_seed(&rng, 5);
     qdf_model m;
-    char err[256];
-    assert_int_equal(qdf_model_init(&m, &hp, el, 4, &rng, err, sizeof err), 0);
+    assert_int_equal(tu_small_model(&m, 16, 16, 2, 2, 5), 0);
     m.target_scale = 10;
     qdf_adam opt;
     qdf_adam_init(&opt, &m.params, 3e-3);

@@ -17,6 +17,20 @@ const char *tu_tests_dir(void) {
     return d && *d ? d : QDF_SOURCE_DIR "/tests";
 }
 
+int tu_small_model(qdf_model *m, int dim, int hidden_hk, int layers_functional, int layers_hk, uint64_t seed) {
+    qdf_hparams hp;
+    qdf_hparams_default(&hp);
+    hp.dim = dim;
+    hp.hidden_HK = hidden_hk;
+    hp.layer_functional = layers_functional;
+    hp.layer_HK = layers_hk;
+    const int el[] = {1, 6, 7, 8};
+    qdf_rng r;
+    qdf_rng_seed(&r, seed);
+    char err[256];
+    return qdf_model_init(m, &hp, el, 4, &r, err, sizeof err);
+}
+
 int tu_run_cmd(int (*cmd)(int, char **), char **argv, const char *stdout_path) {
     int argc = 0;
     while (argv[argc]) argc++;

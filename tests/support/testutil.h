@@ -10,6 +10,13 @@ const char *tu_datasets_dir(void);
 const char *tu_tests_dir(void);
 /* Relative error |a - b| / max(|a|, |b|, floor). */
 double tu_relerr(double a, double b, double floor);
+/* A freshly initialised model for the elements H, C, N, O with PyTorch's
+ * initialisation from seed, default hyperparameters but these sizes; the
+ * qdf_model_init return code (0 ok). */
+#include <stdint.h>
+#include "model.h"
+int tu_small_model(qdf_model *m, int dim, int hidden_hk, int layers_functional, int layers_hk, uint64_t seed);
+
 /* Run a qdf subcommand (argv NULL-terminated, argv[0] its name) in a forked
  * child with stderr to /dev/null and stdout to stdout_path (NULL: /dev/null);
  * its exit code, or 128 if it did not exit normally. The parent stays free of
