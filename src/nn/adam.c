@@ -49,7 +49,8 @@ void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps) {
         qdf_tensor *p = ps->p[k];
         real *m = opt->m[k], *v = opt->v[k];
         const size_t n = qdf_numel(p);
-#pragma omp parallel for if (n > 65536) schedule(static)
+        /* threads from 16k elements: the 250 x 250 layers (62,500) included */
+#pragma omp parallel for if (n > 16384) schedule(static)
         for (size_t i = 0; i < n; i++) {
             const real g = p->grad[i];
             m[i] = m[i] * b1 + g * omb1;
