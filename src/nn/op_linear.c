@@ -3,7 +3,7 @@
  * backward: gy' = gy * [y > 0] (relu only)
  *           dx += gy' W            (n x in)
  *           dW += gy'^T x          (out x in)
- *           db += sum_rows gy'     (1 x out) */
+ *           db += sum_rows gy'     (1 x out), as 1^T gy' by GEMM */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +25,11 @@ static void linear_backward(qdf_ctx *ctx, qdf_node *n) {
     if (x->requires_grad) qdf_gemm(0, 0, N, IN, OUT, 1, g, OUT, w->data, IN, 1, qdf_grad(ctx, x), IN);
     if (w->requires_grad) qdf_gemm(1, 0, OUT, IN, N, 1, g, OUT, x->data, IN, 1, qdf_grad(ctx, w), IN);
     if (b && b->requires_grad) {
-        real *gb = qdf_grad(ctx, b);
-        for (int r = 0; r < N; r++) {
-            const real *gr = g + (size_t)r * OUT;
-            for (int j = 0; j < OUT; j++) gb[j] += gr[j];
-        }
+        /* db += 1^T g' as a 1 x N by N x OUT product (the row loop was 3% of a
+         * training step, single-threaded) */
+        real *ones = qdf_ctx_alloc(ctx, sizeof(real) * (N > 0 ? N : 1));
+        for (int r = 0; r < N; r++) ones[r] = 1;
+        qdf_gemm(0, 0, 1, OUT, N, 1, ones, N, g, OUT, 1, qdf_grad(ctx, b), OUT);
     }
 }
 
