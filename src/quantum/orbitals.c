@@ -130,7 +130,44 @@ qdf_tensor *qdf_basis_matrix(qdf_ctx *ctx, const qdf_field *f, const qdf_basis *
         const double cut = -f->orbital_cutoff;
         double arg[K > 0 ? K : 1], ex[K > 0 ? K : 1], d2a[A > 0 ? A : 1];
         const double *F = f->frames + 9 * s, *Ra = f->atom_xyz + 3 * a0;
-        for (int p = 0; p < P; p++) {
+        /* fast path (radial orbitals with q <= 3, the default basis sets):
+         * structure-of-arrays orbital centres and the factor d^(q-1) as
+         * c1 + c2 d + c3 d^2, so that every loop over the orbitals vectorises;
+         * the same values as the general path below (x + 0 and 0 * y are exact) */
+        int simple = 1;
+        for (int k = 0; k < K; k++) simple &= !kc[k] && kq[k] >= 1 && kq[k] <= 3;
+        if (simple) {
+            double Rx[K > 0 ? K : 1], Ry[K > 0 ? K : 1], Rz[K > 0 ? K : 1];
+            double c1[K > 0 ? K : 1], c2[K > 0 ? K : 1], c3[K > 0 ? K : 1], dd[K > 0 ? K : 1];
+            for (int k = 0; k < K; k++) {
+                Rx[k] = Ra[3 * kat[k]];
+                Ry[k] = Ra[3 * kat[k] + 1];
+                Rz[k] = Ra[3 * kat[k] + 2];
+                c1[k] = kq[k] == 1;
+                c2[k] = kq[k] == 2;
+                c3[k] = kq[k] == 3;
+            }
+            for (int p = 0; p < P; p++) {
+                const double *pt = f->points + 3 * (size_t)(p0 + p);
+                const double px = pt[0], py = pt[1], pz = pt[2];
+#pragma omp simd
+                for (int k = 0; k < K; k++) {
+                    const double dx = px - Rx[k], dy = py - Ry[k], dz = pz - Rz[k];
+                    const double d2 = dx * dx + dy * dy + dz * dz, x = nz[k] * d2;
+                    dd[k] = d2;
+                    arg[k] = x < cut ? -INFINITY : x;
+                }
+                vexp(arg, ex, K);
+                real *row = rs + (size_t)p * K;
+#pragma omp simd
+                for (int k = 0; k < K; k++) {
+                    const double v = ex[k] * (c1[k] + c2[k] * sqrt(dd[k]) + c3[k] * dd[k]);
+                    row[k] = (real)v;
+                    ss[k] += v * v;
+                }
+            }
+        }
+        for (int p = 0; p < P && !simple; p++) {
             const double *pt = f->points + 3 * (size_t)(p0 + p);
             for (int a = 0; a < A; a++) {
                 const double dx = pt[0] - Ra[3 * a], dy = pt[1] - Ra[3 * a + 1], dz = pt[2] - Ra[3 * a + 2];
