@@ -21,6 +21,25 @@ static void vexp(const double *a, double *e, int n) {
     for (int i = 0; i < n; i++) e[i] = exp(a[i]);
 }
 
+/* An orbital's value from e = exp(-zeta d^2) and the offset (dx, dy, dz) =
+ * p - R_A, d2 = its squared length: d^(q-1) e (radial), or for angular p
+ * (comp = axis c + 1 of the frame F, axes as columns) proj d^(q-1) / d =
+ * proj d^(q-2) e with proj = (p - R_A).e_c. */
+static inline double orbital_from_exp(int q, int comp, const double *F, double dx, double dy, double dz, double d2,
+                                      double e) {
+    if (comp) {
+        const int c = comp - 1;
+        const double proj = dx * F[c] + dy * F[3 + c] + dz * F[6 + c];
+        return q == 2 ? proj * e : proj * pow(sqrt(d2), q - 2) * e;
+    }
+    switch (q) {
+    case 1: return e;
+    case 2: return sqrt(d2) * e;
+    case 3: return d2 * e;
+    default: return pow(sqrt(d2), q - 1) * e;
+    }
+}
+
 /* raw value and d^2 of orbital k at point p */
 static inline double orbital_value(const qdf_field *f, const qdf_basis *b, const real *zeta, int s, int k,
                                    const double *p, double *d2_out) {
@@ -32,20 +51,7 @@ static inline double orbital_value(const qdf_field *f, const qdf_basis *b, const
     *d2_out = d2;
     const double zd2 = (double)zeta[f->orb_type[k]] * d2;
     if (zd2 > f->orbital_cutoff) return 0;
-    const double e = exp(-zd2);
-    if (t->comp) {
-        const double *F = f->frames + 9 * s;
-        const int c = t->comp - 1; /* axis c = column c of F */
-        const double proj = dx * F[c] + dy * F[3 + c] + dz * F[6 + c];
-        /* d^(q-1) * proj / d = proj * d^(q-2) */
-        return t->q == 2 ? proj * e : proj * pow(sqrt(d2), t->q - 2) * e;
-    }
-    switch (t->q) {
-    case 1: return e;
-    case 2: return sqrt(d2) * e;
-    case 3: return d2 * e;
-    default: return pow(sqrt(d2), t->q - 1) * e;
-    }
+    return orbital_from_exp(t->q, t->comp, f->frames + 9 * s, dx, dy, dz, d2, exp(-zd2));
 }
 
 void qdf_orbitals_raw(const qdf_field *f, const qdf_basis *b, const real *zeta, int s,
@@ -180,23 +186,10 @@ qdf_tensor *qdf_basis_matrix(qdf_ctx *ctx, const qdf_field *f, const qdf_basis *
             vexp(arg, ex, K);
             real *row = rs + (size_t)p * K;
             for (int k = 0; k < K; k++) {
-                const double d2 = d2a[kat[k]], e = ex[k];
-                double v;
-                if (e == 0) {
-                    v = 0;
-                } else if (kc[k]) {
-                    const double *R = Ra + 3 * kat[k];
-                    const int c = kc[k] - 1;
-                    const double proj = (pt[0] - R[0]) * F[c] + (pt[1] - R[1]) * F[3 + c] + (pt[2] - R[2]) * F[6 + c];
-                    v = kq[k] == 2 ? proj * e : proj * pow(sqrt(d2), kq[k] - 2) * e;
-                } else {
-                    switch (kq[k]) {
-                    case 1: v = e; break;
-                    case 2: v = sqrt(d2) * e; break;
-                    case 3: v = d2 * e; break;
-                    default: v = pow(sqrt(d2), kq[k] - 1) * e;
-                    }
-                }
+                const double *R = Ra + 3 * kat[k];
+                const double v = ex[k] == 0 ? 0
+                                            : orbital_from_exp(kq[k], kc[k], F, pt[0] - R[0], pt[1] - R[1],
+                                                               pt[2] - R[2], d2a[kat[k]], ex[k]);
                 row[k] = (real)v;
                 ss[k] += v * v;
             }
