@@ -88,6 +88,23 @@ static int ridge_solve(const stats *all, const stats *minus, int F, int K, doubl
     return info;
 }
 
+/* Sum of |b + x_i w - y_i| over rows i = i0, i0 + step, ... < n and the K
+ * outputs (X n x F, Y n x K, w F x K, row-major); *count gets the terms. */
+static double abs_residual_sum(const double *X, const double *Y, int n, int F, int K, const double *w,
+                               const double *b, int i0, int step, long *count) {
+    double sae = 0;
+    long c = 0;
+    for (int i = i0; i < n; i += step)
+        for (int k = 0; k < K; k++) {
+            double p = b[k];
+            for (int f = 0; f < F; f++) p += X[(size_t)i * F + f] * w[(size_t)f * K + k];
+            sae += fabs(p - Y[(size_t)i * K + k]);
+            c++;
+        }
+    *count = c;
+    return sae;
+}
+
 int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch, qdf_readout_fit *fit,
                       char *err, int errlen) {
     const int D = m->hp.dim, K = m->hp.n_out;
@@ -160,11 +177,6 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
     free(Yf);
     double *A = malloc(sizeof(double) * (size_t)F * F);
     double *w = malloc(sizeof(double) * (size_t)F * K), *b = malloc(sizeof(double) * (size_t)K);
-    if (getenv("QDF_READOUT_DEBUG")) {
-        double wn = 0;
-        for (int f = 0; f < D; f++) wn += pow(m->propW->data[f] * sd[f], 2);
-        fprintf(stderr, "readout: current |W| %.4g\n", sqrt(wn));
-    }
     /* the CV curve is flat over decades of small strengths, where the weights
      * are largest (large weights make the next gradient steps on the features
      * move E more): take the strongest ridge within 1% of the best CV MAE */
@@ -174,28 +186,16 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         double sae = 0;
         long cnt = 0;
         int ok = 1;
-        for (int q = 0; q < N_FOLDS && ok; q++) {
+        for (int q = 0; q < N_FOLDS; q++) {
             if (ridge_solve(&all, &fold[q], F, K, lambda, A, w, b) != 0) {
                 ok = 0;
                 break;
             }
-            for (int i = q; i < n; i += N_FOLDS)
-                for (int k = 0; k < K; k++) {
-                    double p = b[k];
-                    for (int f = 0; f < F; f++) p += X[(size_t)i * F + f] * w[(size_t)f * K + k];
-                    sae += fabs(p - Y[(size_t)i * K + k]);
-                    cnt++;
-                }
+            long c;
+            sae += abs_residual_sum(X, Y, n, F, K, w, b, q, N_FOLDS, &c);
+            cnt += c;
         }
-        cv[e + 12] = INFINITY;
-        if (!ok) continue;
-        const double mae = sae / cnt * m->target_scale;
-        cv[e + 12] = mae;
-        if (getenv("QDF_READOUT_DEBUG")) {
-            double wn = 0;
-            for (int f = 0; f < D * K; f++) wn += w[f] * w[f] / (sd[f / K] > 0 ? sd[f / K] * sd[f / K] : 1);
-            fprintf(stderr, "readout: lambda %g cv %.5f |W| %.4g\n", lambda, mae, sqrt(wn));
-        }
+        cv[e + 12] = ok ? sae / cnt * m->target_scale : INFINITY;
     }
     double best = INFINITY, best_lambda = 1;
     for (int e = 0; e <= 12; e++)
@@ -209,13 +209,8 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         snprintf(err, errlen, "readout refit: the feature system is singular for every ridge strength");
         rc = -1;
     } else {
-        double sae = 0;
-        for (int i = 0; i < n; i++)
-            for (int k = 0; k < K; k++) {
-                double p = b[k];
-                for (int f = 0; f < F; f++) p += X[(size_t)i * F + f] * w[(size_t)f * K + k];
-                sae += fabs(p - Y[(size_t)i * K + k]);
-            }
+        long cnt;
+        const double sae = abs_residual_sum(X, Y, n, F, K, w, b, 0, 1, &cnt);
         /* back to raw features: W h + b + sum_Z w_Z n_Z */
         for (int k = 0; k < K; k++) {
             double bias = b[k];
@@ -232,7 +227,7 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         if (fit) {
             fit->lambda = best_lambda;
             fit->cv_mae_ev = best;
-            fit->train_mae_ev = sae / ((double)n * K) * m->target_scale;
+            fit->train_mae_ev = sae / cnt * m->target_scale;
             fit->n_used = n;
         }
     }
