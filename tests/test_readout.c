@@ -72,14 +72,6 @@ static void set_targets(qdf_ctx *ctx, qdf_model *m, qdf_dataset *d, double noise
     free(H);
 }
 
-static double model_mae(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d) {
-    double *p = malloc(sizeof(double) * d->n);
-    qdf_predict_many(ctx, m, d->mols, d->n, 5, p);
-    const double mae = qdf_errors_of(d->mols, d->n, 1, p).mae;
-    free(p);
-    return mae;
-}
-
 static void test_exact_linear_targets_are_reproduced(void **st) {
     (void)st;
     qdf_model m;
@@ -88,11 +80,11 @@ static void test_exact_linear_targets_are_reproduced(void **st) {
     make_dataset(&d);
     qdf_ctx *ctx = qdf_ctx_new(16 << 20);
     set_targets(ctx, &m, &d, 0);
-    const double before = model_mae(ctx, &m, &d);
+    const double before = qdf_dataset_mae(ctx, &m, &d, 5, NULL);
     qdf_readout_fit fit;
     char err[256];
     assert_int_equal(qdf_readout_refit(ctx, &m, &d, 4, &fit, err, sizeof err), 0);
-    const double after = model_mae(ctx, &m, &d);
+    const double after = qdf_dataset_mae(ctx, &m, &d, 5, NULL);
     printf("exact: MAE before %.4g eV, after %.3g eV (fit says %.3g, lambda %g, %d molecules)\n", before, after,
            fit.train_mae_ev, fit.lambda, fit.n_used);
     assert_true(before > 1.0);
@@ -113,11 +105,11 @@ static void test_noisy_targets_fit_matches_forward(void **st) {
     set_targets(ctx, &m, &d, 0.4);
     /* a molecule with an element the model has no orbitals for (Si) is left out */
     d.mols[7].z[0] = 14;
-    const double before = model_mae(ctx, &m, &d);
+    const double before = qdf_dataset_mae(ctx, &m, &d, 5, NULL);
     qdf_readout_fit fit;
     char err[256];
     assert_int_equal(qdf_readout_refit(ctx, &m, &d, 4, &fit, err, sizeof err), 0);
-    const double after = model_mae(ctx, &m, &d);
+    const double after = qdf_dataset_mae(ctx, &m, &d, 5, NULL);
     printf("noisy: MAE before %.4g eV, after %.4g eV (fit %.4g, CV %.4g, lambda %g)\n", before, after,
            fit.train_mae_ev, fit.cv_mae_ev, fit.lambda);
     assert_int_equal(fit.n_used, N_MOL - 1);

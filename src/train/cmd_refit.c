@@ -39,15 +39,6 @@ static void usage(FILE *f) {
         "exit codes: 0 ok, 2 usage, 3 bad input, 4 no model / bad model, 5 cannot write output\n");
 }
 
-static double mae_on(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch) {
-    if (d->n == 0) return NAN;
-    double *p = malloc(sizeof(double) * (size_t)d->n * m->hp.n_out);
-    qdf_predict_many(ctx, m, d->mols, d->n, batch, p);
-    const double mae = qdf_errors_of(d->mols, d->n, m->hp.n_out, p).mae;
-    free(p);
-    return mae;
-}
-
 int qdf_cmd_refit(int argc, char **argv) {
     const char *model = NULL, *out = NULL;
     char **train = NULL, **val = NULL;
@@ -120,14 +111,14 @@ int qdf_cmd_refit(int argc, char **argv) {
             rc = QDF_EXIT_INPUT;
             goto done;
         }
-    const double tr0 = mae_on(ctx, m, &tr, batch), va0 = mae_on(ctx, m, &va, batch);
+    const double tr0 = qdf_dataset_mae(ctx, m, &tr, batch, NULL), va0 = qdf_dataset_mae(ctx, m, &va, batch, NULL);
     qdf_readout_fit fit;
     if (qdf_readout_refit(ctx, m, &tr, batch, &fit, err, sizeof err)) {
         fprintf(stderr, "qdf refit: %s\n", err);
         rc = QDF_EXIT_INPUT;
         goto done;
     }
-    const double va1 = mae_on(ctx, m, &va, batch);
+    const double va1 = qdf_dataset_mae(ctx, m, &va, batch, NULL);
     char newcard[QDF_CARD_MAX];
     snprintf(newcard, sizeof newcard, "%.*s; readout refitted by ridge %g on %d molecules (training MAE %.5f -> %.5f eV)",
              (int)(sizeof newcard) - 200, card, fit.lambda, fit.n_used, tr0, fit.train_mae_ev);

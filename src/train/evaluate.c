@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The energy forward over many molecules: energies in eV (out, n x n_out)
  * and/or the pooled features (pooled, n x dim); NaN rows for molecules the
@@ -79,4 +80,13 @@ qdf_errors qdf_errors_of(const qdf_molecule *mols, int n, int n_out, const doubl
         e.rmse = sqrt(ss / e.n);
     }
     return e;
+}
+
+double qdf_dataset_mae(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch, double *pred) {
+    if (d->n == 0) return NAN;
+    double *p = pred ? pred : malloc(sizeof(double) * (size_t)d->n * m->hp.n_out);
+    qdf_predict_many(ctx, m, d->mols, d->n, batch, p);
+    const double mae = qdf_errors_of(d->mols, d->n, m->hp.n_out, p).mae;
+    if (!pred) free(p);
+    return mae;
 }

@@ -20,5 +20,8 @@ typedef struct qdf_errors {
     double mae, rmse;   /* eV, over all outputs */
 } qdf_errors;
 qdf_errors qdf_errors_of(const qdf_molecule *mols, int n, int n_out, const double *pred);
+/* MAE in eV of the model on a dataset (NaN if it is empty); the predictions
+ * go to pred (n x n_out) if given, else to a scratch buffer. */
+double qdf_dataset_mae(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch, double *pred);
 
 #endif

@@ -79,12 +79,6 @@ static int write_predictions(const char *path, const qdf_dataset *d, int n_out, 
     return qdf_atomic_commit(&af, err, sizeof err);
 }
 
-static double mae_of(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batch, double *pred) {
-    if (d->n == 0) return NAN;
-    qdf_predict_many(ctx, m, d->mols, d->n, batch, pred);
-    return qdf_errors_of(d->mols, d->n, m->hp.n_out, pred).mae;
-}
-
 double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
                       const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev, double *seconds) {
     double t0 = now_s(), t1 = t0, t2 = t0;
@@ -381,8 +375,8 @@ int qdf_train_run(const qdf_train_opts *o) {
                 fprintf(stderr, "%sreadout refit: ridge %g (5-fold CV MAE %.4f eV), training MAE %.4f eV\n",
                         tty ? "\r" : "", fit.lambda, fit.cv_mae_ev, fit.train_mae_ev);
         }
-        const double mae_val = mae_of(ctx, &m, &va, o->eval_batch, pred);
-        const double mae_test = mae_of(ctx, &m, &te, o->eval_batch, pred + (size_t)va.n * n_out);
+        const double mae_val = qdf_dataset_mae(ctx, &m, &va, o->eval_batch, pred);
+        const double mae_test = qdf_dataset_mae(ctx, &m, &te, o->eval_batch, pred + (size_t)va.n * n_out);
         const double lossE = st.acc[0] / tr.n, lossV = st.acc[1] / tr.n, mae_train = st.acc[2] / st.acc[3];
         st.epoch = epoch + 1;
         st.batch_pos = 0;
