@@ -48,14 +48,8 @@ int qdf_cmd_info(int argc, char **argv) {
             return QDF_EXIT_USAGE;
         }
     }
-    if (!path) {
-        path = qdf_default_model_path();
-        if (!path) {
-            fprintf(stderr, "qdf info: no --model given and no default model found (looked for %s)\n",
-                    qdf_default_model_searched());
-            return QDF_EXIT_MODEL;
-        }
-    }
+    path = qdf_model_or_default(path, "info");
+    if (!path) return QDF_EXIT_MODEL;
     static char files[8192], card[QDF_CARD_MAX];
     char err[4096];
     qdf_model *m = calloc(1, sizeof *m);

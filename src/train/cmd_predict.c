@@ -326,14 +326,10 @@ int qdf_cmd_predict(int argc, char **argv) {
     omp_set_num_threads(nthr);
 
     char err[4096];
+    model_path = qdf_model_or_default(model_path, "predict");
     if (!model_path) {
-        model_path = qdf_default_model_path();
-        if (!model_path) {
-            fprintf(stderr, "qdf predict: no --model given and no default model found (looked for %s)\n",
-                    qdf_default_model_searched());
-            free(inputs);
-            return QDF_EXIT_MODEL;
-        }
+        free(inputs);
+        return QDF_EXIT_MODEL;
     }
     qdf_model *m = calloc(1, sizeof *m);
     if (qdf_model_load(model_path, m, NULL, NULL, 0, NULL, 0, err, sizeof err)) {

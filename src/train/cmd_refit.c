@@ -74,14 +74,8 @@ int qdf_cmd_refit(int argc, char **argv) {
         fprintf(stderr, "qdf refit: --train and --out are required, --batch is 1-256 (see qdf refit --help)\n");
         return QDF_EXIT_USAGE;
     }
-    if (!model) {
-        model = qdf_default_model_path();
-        if (!model) {
-            fprintf(stderr, "qdf refit: no --model given and no default model found (looked for %s)\n",
-                    qdf_default_model_searched());
-            return QDF_EXIT_MODEL;
-        }
-    }
+    model = qdf_model_or_default(model, "refit");
+    if (!model) return QDF_EXIT_MODEL;
     if (!strcmp(model, out)) {
         fprintf(stderr, "qdf refit: --out must differ from --model (%s)\n", model);
         return QDF_EXIT_USAGE;

@@ -15,5 +15,9 @@ int qdf_cmd_refit(int argc, char **argv);
 const char *qdf_default_model_path(void);
 /* The paths searched for the default model, for error messages. */
 const char *qdf_default_model_searched(void);
+/* given if not NULL, else the default model; NULL (after the one-line
+ * message "qdf CMD: no --model given and no default model found (looked
+ * for ...)" on stderr) if there is none. */
+const char *qdf_model_or_default(const char *given, const char *cmd);
 
 #endif

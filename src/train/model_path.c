@@ -45,10 +45,17 @@ const char *qdf_default_model_path(void) {
     return NULL;
 }
 
-/* The candidate paths, comma-separated (for "no default model" messages). Not
- * in commands.h; cmd_predict.c and cmd_info.c declare it themselves. */
-const char *qdf_default_model_searched(void);
+/* The candidate paths, comma-separated (for "no default model" messages). */
 const char *qdf_default_model_searched(void) {
     fill_candidates();
     return searched;
+}
+
+const char *qdf_model_or_default(const char *given, const char *cmd) {
+    if (given) return given;
+    const char *path = qdf_default_model_path();
+    if (!path)
+        fprintf(stderr, "qdf %s: no --model given and no default model found (looked for %s)\n", cmd,
+                qdf_default_model_searched());
+    return path;
 }
