@@ -56,14 +56,6 @@ static double json_number(const char *text, const char *key) {
     return strtod(p + strlen(pat), NULL);
 }
 
-static void slurp(const char *path, char *buf, size_t len) {
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    const size_t n = fread(buf, 1, len - 1, f);
-    buf[n] = 0;
-    fclose(f);
-}
-
 static void test_refit_changes_only_the_readout(void **st) {
     (void)st;
     if (access(TRAIN, R_OK) != 0) skip();
@@ -74,7 +66,7 @@ static void test_refit_changes_only_the_readout(void **st) {
     snprintf(js2, sizeof js2, "%s/refit2.json", TMP);
     char *a[] = {"refit", "--model", MODEL, "--train", TRAIN, "--val", VAL, "--out", out, "--json", NULL};
     assert_int_equal(tu_run_cmd(qdf_cmd_refit, a, js), QDF_EXIT_OK);
-    slurp(js, text, sizeof text);
+    assert_int_equal(tu_slurp(js, text, sizeof text), 0);
     printf("%s", text);
     const double before = json_number(text, "train_mae_before_eV"), after = json_number(text, "train_mae_after_eV");
     const double cv = json_number(text, "cv_mae_eV");
@@ -99,7 +91,7 @@ static void test_refit_changes_only_the_readout(void **st) {
 
     char *b[] = {"refit", "--model", out, "--train", TRAIN, "--out", out2, "--json", NULL};
     assert_int_equal(tu_run_cmd(qdf_cmd_refit, b, js2), QDF_EXIT_OK);
-    slurp(js2, text, sizeof text);
+    assert_int_equal(tu_slurp(js2, text, sizeof text), 0);
     assert_true(fabs(json_number(text, "train_mae_before_eV") - after) < 1e-4);
     assert_true(fabs(json_number(text, "train_mae_after_eV") - after) < 1e-4);
 }

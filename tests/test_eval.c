@@ -37,14 +37,6 @@ static void make_model(qdf_model *m, uint64_t seed) {
     m->max_atoms = 5;
 }
 
-static void slurp(const char *path, char *buf, size_t len) {
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    size_t n = fread(buf, 1, len - 1, f);
-    buf[n] = 0;
-    fclose(f);
-}
-
 static int setup(void **st) {
     (void)st;
     snprintf(DIR_, sizeof DIR_, "/tmp/qdf_eval_XXXXXX");
@@ -119,7 +111,7 @@ static void test_errors_and_curve(void **st) {
     char *argv[] = {"eval", "--model", MODEL, DATA, "--tsv", TSV, "--plot", SVG, "--json", NULL};
     assert_int_equal(run_eval(9, argv), QDF_EXIT_OK);
     static char buf[1 << 16];
-    slurp(JSON, buf, sizeof buf);
+    assert_int_equal(tu_slurp(JSON, buf, sizeof buf), 0);
     /* |offsets| 0.1 0.3 0.2 0.5 1.0: MAE 2.1 / 5; RMSE sqrt(1.39 / 5); atoms 3 3 5 (<= 5) | 9 12 */
     const double tol = 2e-6;   /* float32 predictions written with 17 digits: only reordering noise */
     assert_true(fabs(json_after(buf, "\"n\": ") - 5) < 1e-12);
@@ -135,7 +127,7 @@ static void test_errors_and_curve(void **st) {
     assert_true(fabs(json_after(ex, "\"n\": ") - 2) < 1e-12);
     assert_true(fabs(json_after(ex, "\"mae_eV\": ") - 0.75) < tol);
     /* the TSV: one row per atom count, sorted */
-    slurp(TSV, buf, sizeof buf);
+    assert_int_equal(tu_slurp(TSV, buf, sizeof buf), 0);
     const int want_n[4] = {3, 5, 9, 12}, want_c[4] = {2, 1, 1, 1}, want_x[4] = {0, 0, 1, 1};
     const double want_mae[4] = {0.2, 0.2, 0.5, 1.0};
     char *line = strtok(buf, "\n");
@@ -156,7 +148,7 @@ static void test_errors_and_curve(void **st) {
     }
     assert_null(strtok(NULL, "\n"));
     /* the SVG */
-    slurp(SVG, buf, sizeof buf);
+    assert_int_equal(tu_slurp(SVG, buf, sizeof buf), 0);
     assert_non_null(strstr(buf, "<?xml"));
     assert_non_null(strstr(buf, ">number of atoms</text>"));
     assert_non_null(strstr(buf, ">MAE (kcal/mol)</text>"));
@@ -172,10 +164,10 @@ static void test_two_models(void **st) {
     char *argv[] = {"eval", "--model", MODEL, "--model2", MODEL2, DATA, "--tsv", TSV, "--plot", SVG, NULL};
     assert_int_equal(run_eval(10, argv), QDF_EXIT_OK);
     static char buf[1 << 16];
-    slurp(JSON, buf, sizeof buf);   /* the text summary */
+    assert_int_equal(tu_slurp(JSON, buf, sizeof buf), 0);   /* the text summary */
     assert_non_null(strstr(buf, "extrapolation curve"));
     assert_non_null(strstr(buf, "b.h5"));
-    slurp(TSV, buf, sizeof buf);
+    assert_int_equal(tu_slurp(TSV, buf, sizeof buf), 0);
     int rows = 0, rows2 = 0;
     for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
         rows++;
@@ -183,7 +175,7 @@ static void test_two_models(void **st) {
     }
     assert_int_equal(rows, 1 + 4 + 4);
     assert_int_equal(rows2, 4);
-    slurp(SVG, buf, sizeof buf);
+    assert_int_equal(tu_slurp(SVG, buf, sizeof buf), 0);
     int polylines = 0;
     for (const char *p = buf; (p = strstr(p, "<polyline")); p++) polylines++;
     assert_int_equal(polylines, 2);

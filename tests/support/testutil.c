@@ -17,6 +17,15 @@ const char *tu_tests_dir(void) {
     return d && *d ? d : QDF_SOURCE_DIR "/tests";
 }
 
+int tu_slurp(const char *path, char *buf, size_t len) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    const size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return 0;
+}
+
 int tu_small_model(qdf_model *m, int dim, int hidden_hk, int layers_functional, int layers_hk, uint64_t seed) {
     qdf_hparams hp;
     qdf_hparams_default(&hp);

@@ -10,6 +10,10 @@ const char *tu_datasets_dir(void);
 const char *tu_tests_dir(void);
 /* Relative error |a - b| / max(|a|, |b|, floor). */
 double tu_relerr(double a, double b, double floor);
+/* The whole file (at most len - 1 bytes) into buf, NUL-terminated; 0, or -1
+ * if it cannot be opened. */
+int tu_slurp(const char *path, char *buf, size_t len);
+
 /* A freshly initialised model for the elements H, C, N, O with PyTorch's
  * initialisation from seed, default hyperparameters but these sizes; the
  * qdf_model_init return code (0 ok). */
