@@ -8,7 +8,7 @@
  *    forward (qdf_predict_many) reproduces them (the readout and atomref were
  *    solved for, not just some fit);
  *  - noisy targets: the fit reports the training MAE that the model's forward
- *    then has, it is no worse than the least-squares optimum allows (below the
+ *    had before and has after, it is no worse than the least-squares optimum allows (below the
  *    MAE of the random readout, and the CV strength is one of the grid), and
  *    molecules the model cannot handle are left out instead of poisoning the
  *    fit. */
@@ -88,6 +88,7 @@ static void test_exact_linear_targets_are_reproduced(void **st) {
     printf("exact: MAE before %.4g eV, after %.3g eV (fit says %.3g, lambda %g, %d molecules)\n", before, after,
            fit.train_mae_ev, fit.lambda, fit.n_used);
     assert_true(before > 1.0);
+    assert_true(fabs(fit.train_mae_before_ev - before) <= 1e-5 * before); /* from the refit's own features */
     assert_true(after < 2e-3);  /* float32 forward of energies of ~-40 eV */
     assert_int_equal(fit.n_used, N_MOL);
     qdf_ctx_free(ctx);
@@ -114,6 +115,7 @@ static void test_noisy_targets_fit_matches_forward(void **st) {
            fit.train_mae_ev, fit.cv_mae_ev, fit.lambda);
     assert_int_equal(fit.n_used, N_MOL - 1);
     assert_true(after < before);
+    assert_true(fabs(fit.train_mae_before_ev - before) <= 1e-5 * before);
     assert_true(after < 0.4);  /* uniform noise of width 0.4 eV has MAE 0.1; the fit is near it */
     assert_true(fabs(after - fit.train_mae_ev) < 1e-3);
     assert_true(fit.cv_mae_ev >= fit.train_mae_ev - 1e-9); /* held-out folds cannot beat the fit itself */

@@ -105,14 +105,14 @@ int qdf_cmd_refit(int argc, char **argv) {
             rc = QDF_EXIT_INPUT;
             goto done;
         }
-    const double tr0 = qdf_dataset_mae(ctx, m, &tr, batch, NULL), va0 = qdf_dataset_mae(ctx, m, &va, batch, NULL);
+    const double va0 = qdf_dataset_mae(ctx, m, &va, batch, NULL);
     qdf_readout_fit fit;
     if (qdf_readout_refit(ctx, m, &tr, batch, &fit, err, sizeof err)) {
         fprintf(stderr, "qdf refit: %s\n", err);
         rc = QDF_EXIT_INPUT;
         goto done;
     }
-    const double va1 = qdf_dataset_mae(ctx, m, &va, batch, NULL);
+    const double va1 = qdf_dataset_mae(ctx, m, &va, batch, NULL), tr0 = fit.train_mae_before_ev;
     char newcard[QDF_CARD_MAX];
     snprintf(newcard, sizeof newcard, "%.*s; readout refitted by ridge %g on %d molecules (training MAE %.5f -> %.5f eV)",
              (int)(sizeof newcard) - 200, card, fit.lambda, fit.n_used, tr0, fit.train_mae_ev);

@@ -132,6 +132,14 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         for (int k = 0; k < K; k++) Y[(size_t)n * K + k] = qdf_model_target(m, &d->mols[i], k);
         n++;
     }
+    /* the readout as it was, on the same features (no second forward pass) */
+    double sae_before = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < K; k++) {
+            double p = m->propb->data[k];
+            for (int f = 0; f < D; f++) p += (double)m->propW->data[(size_t)k * D + f] * X[(size_t)i * F + f];
+            sae_before += fabs(p - Y[(size_t)i * K + k]);
+        }
     int rc = 0;
     if (n < 2 * N_FOLDS) {
         snprintf(err, errlen, "readout refit: %d usable molecules are too few", n);
@@ -227,6 +235,7 @@ int qdf_readout_refit(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int batc
         if (fit) {
             fit->lambda = best_lambda;
             fit->cv_mae_ev = best;
+            fit->train_mae_before_ev = sae_before / cnt * m->target_scale;
             fit->train_mae_ev = sae / cnt * m->target_scale;
             fit->n_used = n;
         }

@@ -24,6 +24,7 @@
 typedef struct qdf_readout_fit {
     double lambda;        /* chosen ridge strength (relative, per molecule) */
     double cv_mae_ev;     /* its 5-fold cross-validated MAE on the training set, eV */
+    double train_mae_before_ev; /* training MAE of the readout as it was, eV */
     double train_mae_ev;  /* training MAE of the final fit, eV */
     int n_used;           /* molecules used (those the model can handle) */
 } qdf_readout_fit;
