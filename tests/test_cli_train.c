@@ -9,7 +9,8 @@
  *    columns but seconds) as 4 uninterrupted epochs with the same seed;
  *  - --refit-readout on: the saved readout is the ridge solution for the
  *    saved features (a second refit leaves it where it is), which a run
- *    without the option is not;
+ *    without the option is not; with select, the training (log) is that of
+ *    a run without it, model.h5 has the ridge readout, last.h5 its own;
  *  - a diverging run (NaN loss) stops with exit 6;
  *  - bad options exit 2, an unwritable output directory exits 5 before
  *    training, and a missing input exits 3. */
@@ -219,6 +220,24 @@ static void test_refit_readout(void **st) {
     printf("readout change on a second refit: %.3g with --refit-readout, %.3g without\n", c_on, c_off);
     assert_true(c_on < 1e-3);
     assert_true(c_off > 1e-2);
+
+    /* select: the same training as off (identical log), model.h5 carries the
+     * ridge readout of the features and last.h5 the gradient-trained one */
+    char sel[400];
+    snprintf(sel, sizeof sel, "%s/refit_select", TMP);
+    char *c[] = {"train", "--train", TRAIN, "--out", sel, "--epochs", "2", "--pooling", "mean", "--refit-readout", "select", SMALL, NULL};
+    assert_int_equal(run(c), QDF_EXIT_OK);
+    const char *l_off = log_without_seconds(off), *l_sel = log_without_seconds(sel);
+    assert_string_equal(l_off, l_sel);
+    snprintf(p, sizeof p, "%s/model.h5", sel);
+    const double c_best = refit_change_forked(p);
+    snprintf(p, sizeof p, "%s/last.h5", sel);
+    const double c_last = refit_change_forked(p);
+    printf("select: readout change on a second refit: %.3g in model.h5, %.3g in last.h5\n", c_best, c_last);
+    assert_true(c_best < 1e-3);
+    assert_true(c_last > 1e-2);
+    char *d[] = {"train", "--train", TRAIN, "--out", sel, "--refit-readout", "sometimes", SMALL, NULL};
+    assert_int_equal(run(d), QDF_EXIT_USAGE);
 }
 
 static void test_errors(void **st) {

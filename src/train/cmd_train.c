@@ -52,9 +52,13 @@ static void usage(FILE *f) {
         "  --clip X                 clip gradients to this global L2 norm (off)\n"
         "  --init pytorch|lsuv      initial weights: PyTorch's (default, as the original) or rescaled so\n"
         "                           every dense unit has mean 0, variance 1 on 32 training molecules\n"
-        "  --refit-readout on|off   after each epoch, refit the energy readout and atomref by ridge\n"
+        "  --refit-readout on|off|select\n"
+        "                           on: after each epoch, refit the energy readout and atomref by ridge\n"
         "                           regression on the training set (strength by 5-fold CV on it);\n"
-        "                           the gradient steps then train only the features (off)\n"
+        "                           the gradient steps then train only the features.\n"
+        "                           select: the gradient steps train everything, as with off; after\n"
+        "                           each epoch a refitted copy of the readout is validated and saved\n"
+        "                           in DIR/model.h5 (the training state keeps its own readout) (off)\n"
         "  --max-minutes X          stop (with a checkpoint) after the epoch that passes X minutes\n"
         "  --threads N              OpenMP threads (default: all cores)\n"
         "  --quiet                  no progress line\n");
@@ -145,7 +149,14 @@ int qdf_cmd_train(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
             o.init_lsuv = !strcmp(v, "lsuv");
-        } else if (!strcmp(a, "--refit-readout")) { NEED_VALUE(); o.refit_readout = onoff(v);
+        } else if (!strcmp(a, "--refit-readout")) { NEED_VALUE(); 
+            if (!strcmp(v, "select")) o.refit_readout = QDF_REFIT_SELECT;
+            else if (onoff(v)) o.refit_readout = QDF_REFIT_ON;
+            else if (!strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "no")) o.refit_readout = QDF_REFIT_OFF;
+            else {
+                fprintf(stderr, "qdf train: --refit-readout takes on, off or select, not '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
         } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));
         } else if (!strcmp(a, "--quiet")) { o.quiet = 1;

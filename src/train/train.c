@@ -160,6 +160,34 @@ static void trim_log(const char *path, int epochs) {
     else unlink(tmp);
 }
 
+/* The energy readout (property weight and bias) and the per-element reference
+ * energies: what qdf_readout_refit changes. */
+typedef struct {
+    real *w, *b;
+    double atomref[QDF_MAX_TARGETS][QDF_MAX_Z + 1];
+} readout_stash_t;
+
+static void readout_stash(const qdf_model *m, readout_stash_t *s) {
+    if (!s->w) {
+        s->w = malloc(sizeof(real) * qdf_numel(m->propW));
+        s->b = malloc(sizeof(real) * qdf_numel(m->propb));
+    }
+    memcpy(s->w, m->propW->data, sizeof(real) * qdf_numel(m->propW));
+    memcpy(s->b, m->propb->data, sizeof(real) * qdf_numel(m->propb));
+    memcpy(s->atomref, m->atomref, sizeof s->atomref);
+}
+
+static void readout_restore(qdf_model *m, const readout_stash_t *s) {
+    memcpy(m->propW->data, s->w, sizeof(real) * qdf_numel(m->propW));
+    memcpy(m->propb->data, s->b, sizeof(real) * qdf_numel(m->propb));
+    memcpy(m->atomref, s->atomref, sizeof s->atomref);
+}
+
+static void readout_stash_free(readout_stash_t *s) {
+    free(s->w);
+    free(s->b);
+}
+
 static int check_out_dir(const char *dir, char *err, int errlen) {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "%s: cannot create output directory (%s)", dir, strerror(errno));
@@ -266,11 +294,11 @@ int qdf_train_run(const qdf_train_opts *o) {
             return QDF_EXIT_INPUT;
         }
         m.target_scale = o->scale_target ? qdf_target_rms(&m, &tr) : 1;
-        if (o->init_lsuv || o->refit_readout) {
+        if (o->init_lsuv || o->refit_readout == QDF_REFIT_ON) {
             qdf_ctx *ictx = qdf_ctx_new(64 << 20);
             int bad = o->init_lsuv && qdf_init_lsuv(ictx, &m, &tr, 32, err, sizeof err);
             /* the readout starts at its least-squares value for the initial features */
-            if (!bad && o->refit_readout) bad = qdf_readout_refit(ictx, &m, &tr, o->eval_batch, NULL, err, sizeof err);
+            if (!bad && o->refit_readout == QDF_REFIT_ON) bad = qdf_readout_refit(ictx, &m, &tr, o->eval_batch, NULL, err, sizeof err);
             qdf_ctx_free(ictx);
             if (bad) {
                 fprintf(stderr, "qdf train: %s\n", err);
@@ -290,7 +318,7 @@ int qdf_train_run(const qdf_train_opts *o) {
     }
     /* with the closed-form readout, gradient steps train only the features */
     for (int k = 0; k < m.params.n; k++)
-        opt.frozen[k] = o->refit_readout && (m.params.p[k] == m.propW || m.params.p[k] == m.propb);
+        opt.frozen[k] = o->refit_readout == QDF_REFIT_ON && (m.params.p[k] == m.propW || m.params.p[k] == m.propb);
     fprintf(stderr,
             "qdf train: %d training, %d validation, %d test molecules (%d skipped); %d-%d atoms; %d orbital types; "
             "%zu parameters; target %s (%d value%s), atomref %s, scale %.4g eV\n",
@@ -309,6 +337,7 @@ int qdf_train_run(const qdf_train_opts *o) {
     const double t_start = now_s() - st.elapsed_s;
     const double session_start = now_s();
     char card[QDF_CARD_MAX];
+    readout_stash_t sgd_readout = {0};
 
     for (int epoch = st.epoch; epoch < o->epochs; epoch++) {
         opt.lr = qdf_step_lr(o->lr, o->lr_decay, o->step_size, epoch);
@@ -363,8 +392,10 @@ int qdf_train_run(const qdf_train_opts *o) {
             }
             goto done;
         }
-        /* end of epoch */
-        if (o->refit_readout) {
+        /* end of epoch; with "select", the gradient-trained readout is kept aside and
+         * put back after validation and model.h5, before the checkpoint */
+        if (o->refit_readout == QDF_REFIT_SELECT) readout_stash(&m, &sgd_readout);
+        if (o->refit_readout != QDF_REFIT_OFF) {
             qdf_readout_fit fit;
             if (qdf_readout_refit(ctx, &m, &tr, o->eval_batch, &fit, err, sizeof err)) {
                 fprintf(stderr, "\nqdf train: %s\n", err);
@@ -393,7 +424,9 @@ int qdf_train_run(const qdf_train_opts *o) {
                  "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s",
                  st.epoch, o->epochs, st.best_val_mae, st.best_val_mae * 23.0605, st.best_epoch, mae_train,
                  st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed,
-                 o->refit_readout ? "; readout refit by ridge after each epoch" : "",
+                 o->refit_readout == QDF_REFIT_ON       ? "; readout refit by ridge after each epoch"
+                 : o->refit_readout == QDF_REFIT_SELECT ? "; readout of this file refitted by ridge after the epoch"
+                                                        : "",
                  o->init_lsuv ? "; lsuv initialisation" : "");
         if (improved) {
             if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
@@ -403,6 +436,7 @@ int qdf_train_run(const qdf_train_opts *o) {
             }
             if (va.n > 0) write_predictions(pred_path, &va, n_out, pred);
         }
+        if (o->refit_readout == QDF_REFIT_SELECT) readout_restore(&m, &sgd_readout);
         /* the log line first: a kill before the checkpoint is renamed leaves a line that
          * --resume drops (trim_log) and writes again */
         FILE *lf = fopen(log_path, "a");
@@ -432,6 +466,7 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
     }
 done:
+    readout_stash_free(&sgd_readout);
     free(perm);
     free(pred);
     qdf_ctx_free(fctx);

@@ -17,6 +17,8 @@
 #include "model.h"
 #include "reader.h"
 
+enum { QDF_REFIT_OFF = 0, QDF_REFIT_ON = 1, QDF_REFIT_SELECT = 2 };
+
 typedef struct qdf_train_opts {
     char **train, **val, **test;
     int n_train, n_val, n_test;
@@ -31,8 +33,11 @@ typedef struct qdf_train_opts {
     int scale_target;     /* 1: divide the model-space target by its training RMS */
     double clip;          /* global gradient-norm clip; <= 0 off */
     int init_lsuv;        /* 1: data-dependent unit-variance initialisation of the dense layers (init_lsuv.h) */
-    int refit_readout;    /* 1: ridge refit of the readout + atomref after each epoch (readout.h);
-                             the gradient steps then leave the readout alone */
+    int refit_readout;    /* QDF_REFIT_ON: ridge refit of the readout + atomref after each epoch
+                             (readout.h); the gradient steps then leave the readout alone.
+                             QDF_REFIT_SELECT: the steps train everything; after each epoch a
+                             refitted copy of the readout is validated and saved as DIR/model.h5,
+                             while the training state (DIR/last.h5) keeps its own readout */
     int resume;
     int eval_batch;
     double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */
