@@ -11,6 +11,8 @@
  *    saved features (a second refit leaves it where it is), which a run
  *    without the option is not; with select, the training (log) is that of
  *    a run without it, model.h5 has the ridge readout, last.h5 its own;
+ *  - --ema-decay: resuming gives the straight run's log, and model.h5 holds
+ *    the average stored in last.h5, not its live weights;
  *  - a diverging run (NaN loss) stops with exit 6;
  *  - bad options exit 2, an unwritable output directory exits 5 before
  *    training, and a missing input exits 3. */
@@ -240,6 +242,58 @@ static void test_refit_readout(void **st) {
     assert_int_equal(run(d), QDF_EXIT_USAGE);
 }
 
+/* --ema-decay: a resumed run gives the same log (the validation column is the
+ * average's) as a straight one, and model.h5 holds the average the checkpoint
+ * carries, not the live weights. */
+static void test_ema(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400], b[400], p[500];
+    snprintf(a, sizeof a, "%s/ema_straight", TMP);
+    snprintf(b, sizeof b, "%s/ema_resumed", TMP);
+    char *full[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", "--ema-decay", "0.9", "--batch-size", "3", SMALL, NULL};
+    char *part[] = {"train", "--train", TRAIN, "--val", VAL, "--out", b, "--epochs", "2", "--ema-decay", "0.9", "--batch-size", "3", SMALL, NULL};
+    char *rest[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "4", "--ema-decay", "0.9", "--batch-size", "3", SMALL, NULL};
+    assert_int_equal(run(full), QDF_EXIT_OK);
+    assert_int_equal(run(part), QDF_EXIT_OK);
+    assert_int_equal(run(rest), QDF_EXIT_OK);
+    const char *la = log_without_seconds(a), *lb = log_without_seconds(b);
+    assert_string_equal(la, lb);
+
+    char c[400];
+    snprintf(c, sizeof c, "%s/ema_noval", TMP);
+    char *noval[] = {"train", "--train", TRAIN, "--out", c, "--epochs", "2", "--ema-decay", "0.8", SMALL, NULL};
+    assert_int_equal(run(noval), QDF_EXIT_OK);
+    qdf_model best, last;
+    char err[512];
+    snprintf(p, sizeof p, "%s/model.h5", c);
+    assert_int_equal(qdf_model_load(p, &best, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    snprintf(p, sizeof p, "%s/last.h5", c);
+    qdf_train_state ts;
+    memset(&ts, 0, sizeof ts);
+    qdf_ema ema;
+    qdf_ema_init(&ema, &best.params, 0.8); /* shapes; the values come from last.h5 */
+    for (int k = 0; k < ema.n; k++) memset(ema.avg[k], 0, sizeof(real) * qdf_numel(best.params.p[k]));
+    ts.ema = &ema;
+    assert_int_equal(qdf_model_load(p, &last, &ts, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_true(ema.updates > 0);
+    double live_diff = 0;
+    for (int k = 0; k < best.params.n; k++)
+        for (size_t i = 0; i < qdf_numel(best.params.p[k]); i++) {
+            assert_float_equal(best.params.p[k]->data[i], ema.avg[k][i], 0);
+            live_diff = fmax(live_diff, fabs(best.params.p[k]->data[i] - last.params.p[k]->data[i]));
+        }
+    assert_true(live_diff > 0);
+    qdf_ema_free(&ema);
+    qdf_model_free(&best);
+    qdf_model_free(&last);
+
+    char *bad1[] = {"train", "--train", TRAIN, "--out", c, "--ema-decay", "1.5", SMALL, NULL};
+    char *bad2[] = {"train", "--train", TRAIN, "--out", c, "--ema-decay", "0.9", "--refit-readout", "on", SMALL, NULL};
+    assert_int_equal(run(bad1), QDF_EXIT_USAGE);
+    assert_int_equal(run(bad2), QDF_EXIT_USAGE);
+}
+
 static void test_errors(void **st) {
     (void)st;
     char out[400];
@@ -295,6 +349,7 @@ int main(void) {
         cmocka_unit_test(test_options_reach_the_model),
         cmocka_unit_test(test_resume_reproduces_the_log),
         cmocka_unit_test(test_refit_readout),
+        cmocka_unit_test(test_ema),
         cmocka_unit_test(test_init_lsuv_option),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_divergence_stops),

@@ -59,6 +59,9 @@ static void usage(FILE *f) {
         "                           select: the gradient steps train everything, as with off; after\n"
         "                           each epoch a refitted copy of the readout is validated and saved\n"
         "                           in DIR/model.h5 (the training state keeps its own readout) (off)\n"
+        "  --ema-decay X            validate and save an exponential moving average of the weights,\n"
+        "                           decay X per batch (e.g. 0.999: about 1000 batches); the steps\n"
+        "                           still train the live weights; with --refit-readout off or select (off)\n"
         "  --max-minutes X          stop (with a checkpoint) after the epoch that passes X minutes\n"
         "  --threads N              OpenMP threads (default: all cores)\n"
         "  --quiet                  no progress line\n");
@@ -149,7 +152,7 @@ int qdf_cmd_train(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
             o.init_lsuv = !strcmp(v, "lsuv");
-        } else if (!strcmp(a, "--refit-readout")) { NEED_VALUE(); 
+        } else if (!strcmp(a, "--refit-readout")) { NEED_VALUE();
             if (!strcmp(v, "select")) o.refit_readout = QDF_REFIT_SELECT;
             else if (onoff(v)) o.refit_readout = QDF_REFIT_ON;
             else if (!strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "no")) o.refit_readout = QDF_REFIT_OFF;
@@ -157,6 +160,7 @@ int qdf_cmd_train(int argc, char **argv) {
                 fprintf(stderr, "qdf train: --refit-readout takes on, off or select, not '%s'\n", v);
                 return QDF_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
         } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));
         } else if (!strcmp(a, "--quiet")) { o.quiet = 1;
@@ -172,6 +176,15 @@ int qdf_cmd_train(int argc, char **argv) {
     }
     if (o.batch_size < 1 || o.batch_size > 256 || o.epochs < 0 || !(o.lr > 0) || o.hp.dim < 1) {
         fprintf(stderr, "qdf train: invalid --batch-size (1-256), --epochs, --lr or --dim\n");
+        return QDF_EXIT_USAGE;
+    }
+    if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
+        fprintf(stderr, "qdf train: --ema-decay is a number in [0, 1), not %g\n", o.ema_decay);
+        return QDF_EXIT_USAGE;
+    }
+    if (o.ema_decay > 0 && o.refit_readout == QDF_REFIT_ON) {
+        fprintf(stderr, "qdf train: --ema-decay averages weights the steps train; with --refit-readout on the "
+                        "readout is not trained: use --refit-readout select\n");
         return QDF_EXIT_USAGE;
     }
     return qdf_train_run(&o);

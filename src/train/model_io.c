@@ -129,6 +129,15 @@ int qdf_model_save(const char *path, const qdf_model *m, const qdf_train_state *
             rc |= H5LTset_attribute_long(t, ".", "adam_step", &step, 1) < 0;
             rc |= H5LTset_attribute_double(t, ".", "lr", &st->adam->lr, 1) < 0;
         }
+        if (st->ema) {
+            hid_t ge = H5Gcreate2(t, "ema", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            for (int i = 0; i < m->params.n; i++)
+                rc |= write_tensor(ge, m->params.p[i]->name, m->params.p[i], st->ema->avg[i]);
+            H5Gclose(ge);
+            long upd = st->ema->updates;
+            rc |= H5LTset_attribute_long(t, ".", "ema_updates", &upd, 1) < 0;
+            rc |= H5LTset_attribute_double(t, ".", "ema_decay", &st->ema->decay, 1) < 0;
+        }
         hsize_t d4 = 4;
         rc |= H5LTmake_dataset(t, "rng_state", 1, &d4, H5T_NATIVE_UINT64, st->rng.s) < 0;
         rc |= H5LTmake_dataset(t, "epoch_rng_state", 1, &d4, H5T_NATIVE_UINT64, st->epoch_rng) < 0;
@@ -389,6 +398,16 @@ int qdf_model_load(const char *path, qdf_model *m, qdf_train_state *st, char *fi
                      read_tensor(gv, m->params.p[i]->name, m->params.p[i], st->adam->v[i], s, sizeof s) == 0;
             if (gm >= 0) H5Gclose(gm);
             if (gv >= 0) H5Gclose(gv);
+        }
+        if (ok && st->ema && H5Lexists(t, "ema", H5P_DEFAULT) > 0) {
+            long upd = 0;
+            ok = attr_shape_ok(t, ".", "ema_updates", 1, 0) && H5LTget_attribute_long(t, ".", "ema_updates", &upd) >= 0 &&
+                 upd >= 0;
+            st->ema->updates = upd;
+            hid_t ge = H5Gopen2(t, "ema", H5P_DEFAULT);
+            for (int i = 0; ok && i < m->params.n; i++)
+                ok = read_tensor(ge, m->params.p[i]->name, m->params.p[i], st->ema->avg[i], s, sizeof s) == 0;
+            if (ge >= 0) H5Gclose(ge);
         }
         H5Gclose(t);
         if (!ok) {

@@ -13,7 +13,8 @@
  *   /params/NAME     float32[rows][cols], one per parameter
  *   /train/...       checkpoints only: Adam moments (/train/adam_m/NAME,
  *                    /train/adam_v/NAME), adam_step, rng_state (uint64[4]),
- *                    epoch, best_val_mae_eV, best_epoch, elapsed_s
+ *                    epoch, best_val_mae_eV, best_epoch, elapsed_s; with --ema-decay
+ *                    the parameter average /train/ema/NAME, ema_updates, ema_decay
  * Files are written to PATH.tmp, flushed, closed and renamed over PATH, so a
  * crash leaves either the old file or the new one. */
 #ifndef QDF_MODEL_IO_H
@@ -21,10 +22,13 @@
 
 #include <stdint.h>
 
+#include "ema.h"
 #include "model.h"
 
 typedef struct qdf_train_state {
     qdf_adam *adam;          /* moments to save/restore (may be NULL) */
+    qdf_ema *ema;            /* parameter average to save/restore (may be NULL); a checkpoint
+                                without one leaves it as the caller initialised it */
     qdf_rng rng;
     int epoch;               /* epochs completed */
     double best_val_mae;     /* eV */

@@ -257,6 +257,7 @@ int qdf_train_run(const qdf_train_opts *o) {
 
     qdf_model m;
     qdf_adam opt;
+    qdf_ema ema = {0};
     qdf_train_state st;
     memset(&st, 0, sizeof st);
     st.best_val_mae = INFINITY;
@@ -270,6 +271,11 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         qdf_adam_init(&opt, &probe.params, o->lr);
         st.adam = &opt;
+        /* the average starts at the checkpoint's weights unless the checkpoint has one */
+        if (o->ema_decay > 0) {
+            qdf_ema_init(&ema, &probe.params, o->ema_decay);
+            st.ema = &ema;
+        }
         qdf_model_free(&probe);
         if (qdf_model_load(last_path, &m, &st, NULL, 0, NULL, 0, err, sizeof err)) {
             fprintf(stderr, "qdf train --resume: %s\n", err);
@@ -307,6 +313,10 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         qdf_adam_init(&opt, &m.params, o->lr);
         st.adam = &opt;
+        if (o->ema_decay > 0) {
+            qdf_ema_init(&ema, &m.params, o->ema_decay);
+            st.ema = &ema;
+        }
         memcpy(st.epoch_rng, st.rng.s, sizeof st.epoch_rng);
         FILE *lf = fopen(log_path, "w");
         if (!lf) {
@@ -361,6 +371,7 @@ int qdf_train_run(const qdf_train_opts *o) {
                 rc = QDF_EXIT_DIVERGED;
                 goto done;
             }
+            if (st.ema) qdf_ema_update(&ema, &m.params);
             running += lE;
             n_run++;
             st.acc[0] += lE * nb;
@@ -394,6 +405,7 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         /* end of epoch; with "select", the gradient-trained readout is kept aside and
          * put back after validation and model.h5, before the checkpoint */
+        if (st.ema) qdf_ema_swap(&ema, &m.params); /* validate (and save) the averaged weights */
         if (o->refit_readout == QDF_REFIT_SELECT) readout_stash(&m, &sgd_readout);
         if (o->refit_readout != QDF_REFIT_OFF) {
             qdf_readout_fit fit;
@@ -419,15 +431,18 @@ int qdf_train_run(const qdf_train_opts *o) {
             st.best_val_mae = va.n > 0 ? mae_val : NAN;
             st.best_epoch = st.epoch;
         }
+        char ema_note[96] = "";
+        if (st.ema)
+            snprintf(ema_note, sizeof ema_note, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
-                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s",
+                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s%s",
                  st.epoch, o->epochs, st.best_val_mae, st.best_val_mae * 23.0605, st.best_epoch, mae_train,
                  st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed,
                  o->refit_readout == QDF_REFIT_ON       ? "; readout refit by ridge after each epoch"
                  : o->refit_readout == QDF_REFIT_SELECT ? "; readout of this file refitted by ridge after the epoch"
                                                         : "",
-                 o->init_lsuv ? "; lsuv initialisation" : "");
+                 o->init_lsuv ? "; lsuv initialisation" : "", ema_note);
         if (improved) {
             if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
                 fprintf(stderr, "\nqdf train: %s\n", err);
@@ -437,6 +452,7 @@ int qdf_train_run(const qdf_train_opts *o) {
             if (va.n > 0) write_predictions(pred_path, &va, n_out, pred);
         }
         if (o->refit_readout == QDF_REFIT_SELECT) readout_restore(&m, &sgd_readout);
+        if (st.ema) qdf_ema_swap(&ema, &m.params);
         /* the log line first: a kill before the checkpoint is renamed leaves a line that
          * --resume drops (trim_log) and writes again */
         FILE *lf = fopen(log_path, "a");
@@ -467,6 +483,7 @@ int qdf_train_run(const qdf_train_opts *o) {
     }
 done:
     readout_stash_free(&sgd_readout);
+    qdf_ema_free(&ema);
     free(perm);
     free(pred);
     qdf_ctx_free(fctx);

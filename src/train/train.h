@@ -38,6 +38,8 @@ typedef struct qdf_train_opts {
                              QDF_REFIT_SELECT: the steps train everything; after each epoch a
                              refitted copy of the readout is validated and saved as DIR/model.h5,
                              while the training state (DIR/last.h5) keeps its own readout */
+    double ema_decay;     /* > 0: validate and save an exponential moving average of the
+                             parameters (ema.h) with this decay per batch; 0: off */
     int resume;
     int eval_batch;
     double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */
