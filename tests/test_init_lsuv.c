@@ -23,16 +23,6 @@
 
 #define N_MOL 10
 
-static void make_dataset(qdf_dataset *d) {
-    void (*make[5])(qdf_molecule *) = {tm_water, tm_hcn, tm_methane, tm_ethanol, tm_benzene};
-    d->mols = calloc(N_MOL, sizeof(qdf_molecule));
-    d->n = d->cap = N_MOL;
-    for (int i = 0; i < N_MOL; i++) {
-        make[i % 5](&d->mols[i]);
-        for (int k = 0; k < 3 * d->mols[i].n_atoms; k++) d->mols[i].xyz[k] += 0.01 * ((k * 7 + i * 3) % 11 - 5);
-    }
-}
-
 /* Largest |mean| and |sd - 1| over the units of y = x W^T + b (n x out). */
 static void unit_stats(const double *x, int n, int in_f, const qdf_tensor *W, const qdf_tensor *b, double *max_mean,
                        double *max_sd_err, double *y) {
@@ -59,8 +49,8 @@ static void test_units_have_zero_mean_unit_variance(void **st) {
     char err[256];
     assert_int_equal(tu_small_model(&m, 12, 7, 2, 2, 21), 0);
     const qdf_hparams hp = m.hp;
-    qdf_dataset d = {0};
-    make_dataset(&d);
+    qdf_dataset d;
+    tu_jittered_dataset(&d, N_MOL);
     real W0[12 * 12], P0[12];
     memcpy(W0, m.fW[1]->data, sizeof W0);
     memcpy(P0, m.propW->data, sizeof(real) * 12);

@@ -59,6 +59,9 @@ static void usage(FILE *f) {
         "                           select: the gradient steps train everything, as with off; after\n"
         "                           each epoch a refitted copy of the readout is validated and saved\n"
         "                           in DIR/model.h5 (the training state keeps its own readout) (off)\n"
+        "  --revive-dead on|off     after each epoch, re-initialise the ReLU units that are active on\n"
+        "                           no grid point of 256 training molecules; their outgoing weights\n"
+        "                           start at zero, so the outputs do not change (off)\n"
         "  --ema-decay X            validate and save an exponential moving average of the weights,\n"
         "                           decay X per batch (e.g. 0.999: about 1000 batches); the steps\n"
         "                           still train the live weights; with --refit-readout off or select (off)\n"
@@ -160,6 +163,7 @@ int qdf_cmd_train(int argc, char **argv) {
                 fprintf(stderr, "qdf train: --refit-readout takes on, off or select, not '%s'\n", v);
                 return QDF_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
         } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
         } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));

@@ -17,6 +17,7 @@
 #include "evaluate.h"
 #include "init_lsuv.h"
 #include "readout.h"
+#include "revive.h"
 #include "exitcodes.h"
 #include "model_io.h"
 #include "ops.h"
@@ -300,9 +301,16 @@ int qdf_train_run(const qdf_train_opts *o) {
             return QDF_EXIT_INPUT;
         }
         m.target_scale = o->scale_target ? qdf_target_rms(&m, &tr) : 1;
-        if (o->init_lsuv || o->refit_readout == QDF_REFIT_ON) {
+        if (o->init_lsuv || o->refit_readout == QDF_REFIT_ON || o->revive_dead) {
             qdf_ctx *ictx = qdf_ctx_new(64 << 20);
             int bad = o->init_lsuv && qdf_init_lsuv(ictx, &m, &tr, 32, err, sizeof err);
+            /* with PyTorch's initialisation about half the units start dead: the
+             * inputs are too small to overcome a negative bias (revive.h) */
+            qdf_revive_stats rs;
+            if (!bad && o->revive_dead)
+                bad = qdf_revive_dead_units(ictx, &m, &tr, 256, &st.rng, NULL, NULL, &rs, err, sizeof err);
+            if (!bad && o->revive_dead && !o->quiet)
+                fprintf(stderr, "qdf train: %d of the initial ReLU units were dead and are re-initialised\n", rs.total);
             /* the readout starts at its least-squares value for the initial features */
             if (!bad && o->refit_readout == QDF_REFIT_ON) bad = qdf_readout_refit(ictx, &m, &tr, o->eval_batch, NULL, err, sizeof err);
             qdf_ctx_free(ictx);
@@ -405,6 +413,21 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         /* end of epoch; with "select", the gradient-trained readout is kept aside and
          * put back after validation and model.h5, before the checkpoint */
+        if (o->revive_dead) {
+            qdf_revive_stats rs;
+            if (qdf_revive_dead_units(ctx, &m, &tr, 256, &st.rng, &opt, st.ema, &rs, err, sizeof err)) {
+                fprintf(stderr, "\nqdf train: %s\n", err);
+                rc = QDF_EXIT_INPUT;
+                goto done;
+            }
+            if (!o->quiet) {
+                fprintf(stderr, "%srevived %d dead ReLU units (functional", tty ? "\r" : "", rs.total);
+                for (int l = 0; l < m.hp.layer_functional; l++) fprintf(stderr, " %d", rs.dead[0][l]);
+                fprintf(stderr, "; HK");
+                for (int l = 0; l < m.hp.layer_HK; l++) fprintf(stderr, " %d", rs.dead[1][l]);
+                fprintf(stderr, ") on %ld grid points of 256 training molecules\n", rs.points);
+            }
+        }
         if (st.ema) qdf_ema_swap(&ema, &m.params); /* validate (and save) the averaged weights */
         if (o->refit_readout == QDF_REFIT_SELECT) readout_stash(&m, &sgd_readout);
         if (o->refit_readout != QDF_REFIT_OFF) {
@@ -436,13 +459,14 @@ int qdf_train_run(const qdf_train_opts *o) {
             snprintf(ema_note, sizeof ema_note, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
-                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s%s",
+                 "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s%s%s",
                  st.epoch, o->epochs, st.best_val_mae, st.best_val_mae * 23.0605, st.best_epoch, mae_train,
                  st.elapsed_s, o->lr, o->lr_decay, o->step_size, o->batch_size, (unsigned long long)o->seed,
                  o->refit_readout == QDF_REFIT_ON       ? "; readout refit by ridge after each epoch"
                  : o->refit_readout == QDF_REFIT_SELECT ? "; readout of this file refitted by ridge after the epoch"
                                                         : "",
-                 o->init_lsuv ? "; lsuv initialisation" : "", ema_note);
+                 o->init_lsuv ? "; lsuv initialisation" : "", ema_note,
+                 o->revive_dead ? "; dead ReLU units revived after each epoch" : "");
         if (improved) {
             if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
                 fprintf(stderr, "\nqdf train: %s\n", err);

@@ -40,6 +40,8 @@ typedef struct qdf_train_opts {
                              while the training state (DIR/last.h5) keeps its own readout */
     double ema_decay;     /* > 0: validate and save an exponential moving average of the
                              parameters (ema.h) with this decay per batch; 0: off */
+    int revive_dead;      /* 1: after each epoch, re-initialise ReLU units that are dead on a
+                             sample of 256 training molecules (revive.h) */
     int resume;
     int eval_batch;
     double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */

@@ -2,6 +2,9 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "molecules.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -139,4 +142,15 @@ double gc_check(gc_build_fn build, qdf_tensor **in, int n_in, void *user, double
     }
     qdf_ctx_free(ctx);
     return worst;
+}
+
+void tu_jittered_dataset(qdf_dataset *d, int n) {
+    void (*make[5])(qdf_molecule *) = {tm_water, tm_hcn, tm_methane, tm_ethanol, tm_benzene};
+    memset(d, 0, sizeof *d);
+    d->mols = calloc((size_t)n, sizeof(qdf_molecule));
+    d->n = d->cap = n;
+    for (int i = 0; i < n; i++) {
+        make[i % 5](&d->mols[i]);
+        for (int k = 0; k < 3 * d->mols[i].n_atoms; k++) d->mols[i].xyz[k] += 0.01 * ((k * 7 + i * 3) % 11 - 5);
+    }
 }

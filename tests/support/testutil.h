@@ -21,6 +21,12 @@ int tu_slurp(const char *path, char *buf, size_t len);
 #include "model.h"
 int tu_small_model(qdf_model *m, int dim, int hidden_hk, int layers_functional, int layers_hk, uint64_t seed);
 
+/* n molecules (water, HCN, methane, ethanol, benzene in turn), each with its
+ * coordinates moved by a distinct small pattern (up to 0.05 A), so that no two
+ * are alike; free with qdf_dataset_free. */
+#include "dataset.h"
+void tu_jittered_dataset(qdf_dataset *d, int n);
+
 /* Run a qdf subcommand (argv NULL-terminated, argv[0] its name) in a forked
  * child with stderr to /dev/null and stdout to stdout_path (NULL: /dev/null);
  * its exit code, or 128 if it did not exit normally. The parent stays free of
