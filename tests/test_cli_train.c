@@ -13,6 +13,7 @@
  *    a run without it, model.h5 has the ridge readout, last.h5 its own;
  *  - --ema-decay: resuming gives the straight run's log, and model.h5 holds
  *    the average stored in last.h5, not its live weights;
+ *  - --revive-dead on: resuming gives the straight run's log;
  *  - a diverging run (NaN loss) stops with exit 6;
  *  - bad options exit 2, an unwritable output directory exits 5 before
  *    training, and a missing input exits 3. */
@@ -294,6 +295,30 @@ static void test_ema(void **st) {
     assert_int_equal(run(bad2), QDF_EXIT_USAGE);
 }
 
+/* --revive-dead on: the revival draws from the run's generator, so resuming
+ * still gives the straight run's log; the card says it was used. */
+static void test_revive_dead(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400], b[400], p[500];
+    snprintf(a, sizeof a, "%s/revive_straight", TMP);
+    snprintf(b, sizeof b, "%s/revive_resumed", TMP);
+    char *full[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", "--revive-dead", "on", "--batch-size", "3", SMALL, NULL};
+    char *part[] = {"train", "--train", TRAIN, "--val", VAL, "--out", b, "--epochs", "2", "--revive-dead", "on", "--batch-size", "3", SMALL, NULL};
+    char *rest[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "4", "--revive-dead", "on", "--batch-size", "3", SMALL, NULL};
+    assert_int_equal(run(full), QDF_EXIT_OK);
+    assert_int_equal(run(part), QDF_EXIT_OK);
+    assert_int_equal(run(rest), QDF_EXIT_OK);
+    const char *la = log_without_seconds(a), *lb = log_without_seconds(b);
+    assert_string_equal(la, lb);
+    qdf_model m;
+    char err[512], card[QDF_CARD_MAX];
+    snprintf(p, sizeof p, "%s/last.h5", a);
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, card, sizeof card, err, sizeof err), 0);
+    assert_non_null(strstr(card, "dead ReLU units revived"));
+    qdf_model_free(&m);
+}
+
 static void test_errors(void **st) {
     (void)st;
     char out[400];
@@ -350,6 +375,7 @@ int main(void) {
         cmocka_unit_test(test_resume_reproduces_the_log),
         cmocka_unit_test(test_refit_readout),
         cmocka_unit_test(test_ema),
+        cmocka_unit_test(test_revive_dead),
         cmocka_unit_test(test_init_lsuv_option),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_divergence_stops),
