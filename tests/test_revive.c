@@ -6,8 +6,9 @@
  *  - afterwards every unit is active on some point, and each revived unit on
  *    half of the points (its bias is minus the median of its pre-activation);
  *  - E and V of every molecule are unchanged (outgoing weights start at 0);
- *  - the revived entries have zero Adam moments and the average holds their
- *    new values; other entries keep theirs. */
+ *  - the revived entries have a zero first Adam moment, the tensor's mean
+ *    second moment, and the average holds their new values; other entries
+ *    keep theirs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,7 +103,10 @@ static void test_dead_units_come_back_without_changing_outputs(void **st) {
     qdf_adam opt;
     qdf_adam_init(&opt, &m.params, 1e-3);
     for (int k = 0; k < m.params.n; k++)
-        for (size_t i = 0; i < qdf_numel(m.params.p[k]); i++) opt.m[k][i] = opt.v[k][i] = 1;
+        for (size_t i = 0; i < qdf_numel(m.params.p[k]); i++) {
+            opt.m[k][i] = 1;
+            opt.v[k][i] = (real)(1 + i % 3);
+        }
     qdf_ema ema;
     qdf_ema_init(&ema, &m.params, 0.9);
     for (int k = 0; k < ema.n; k++)
@@ -132,11 +136,14 @@ static void test_dead_units_come_back_without_changing_outputs(void **st) {
     for (int i = 0; i < N_MOL; i++) assert_true(tu_relerr(o.E->data[i], E0[i], 1e-6) < 1e-5);
     for (int r = 0; r < P; r++) assert_true(fabs(o.V->data[r] - V0[r]) <= 1e-5 * fabs(V0[r]) + 1e-6);
 
-    /* the revived row of functional layer 0, unit 2: moments zero, average = value */
+    /* the revived row of functional layer 0, unit 2: first moment zero, second
+     * the mean of the tensor's before (1, 2, 3 repeating over 144 entries: 2),
+     * average = value */
     const int k0 = 2 /* zeta, coef, then fW[0] */;
     assert_ptr_equal(m.params.p[k0], m.fW[0]);
     for (int i = 0; i < 12; i++) {
         assert_float_equal(opt.m[k0][2 * 12 + i], 0, 0);
+        assert_float_equal(opt.v[k0][2 * 12 + i], 2, 1e-6);
         assert_float_equal(ema.avg[k0][2 * 12 + i], m.fW[0]->data[2 * 12 + i], 0);
         assert_float_equal(opt.m[k0][3 * 12 + i], 1, 0); /* a live row keeps its moments */
     }

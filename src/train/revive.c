@@ -38,12 +38,20 @@ static int param_index(const qdf_model *m, const qdf_tensor *t) {
     return -1;
 }
 
-/* Set entry i of parameter t to v, with its Adam moments zeroed and its average set to v. */
-static void set_entry(const qdf_model *m, qdf_adam *opt, qdf_ema *ema, qdf_tensor *t, size_t i, real v) {
+/* Set entry i of parameter t to v, with its first Adam moment zeroed, its
+ * second moment set to the tensor's mean (vmean[k], taken before any change)
+ * and its average set to v. A zero second moment would make the first
+ * updates of the entry several times lr (Adam's bias correction is global,
+ * not per entry), which throws a revived unit about. */
+static void set_entry(const qdf_model *m, qdf_adam *opt, const real *vmean, qdf_ema *ema, qdf_tensor *t, size_t i,
+                      real v) {
     t->data[i] = v;
     const int k = param_index(m, t);
     if (k < 0) return;
-    if (opt) opt->m[k][i] = opt->v[k][i] = 0;
+    if (opt) {
+        opt->m[k][i] = 0;
+        opt->v[k][i] = vmean[k];
+    }
     if (ema) ema->avg[k][i] = v;
 }
 
@@ -83,7 +91,7 @@ static int stack_input(const qdf_model *m, int stack, const qdf_forward_out *o, 
 /* Revive the dead units of layer ly on the chunk input x (P x in); z (P x out)
  * and col (P) are scratch. Returns the number revived. */
 static int revive_layer(const qdf_model *m, relu_layer ly, const real *x, int P, const long *active, qdf_rng *rng,
-                        qdf_adam *opt, qdf_ema *ema, real *z, real *col) {
+                        qdf_adam *opt, const real *vmean, qdf_ema *ema, real *z, real *col) {
     const int out = ly.W->rows, in = ly.W->cols;
     int n_dead = 0;
     for (int j = 0; j < out; j++) n_dead += active[j] == 0;
@@ -109,9 +117,9 @@ static int revive_layer(const qdf_model *m, relu_layer ly, const real *x, int P,
         for (int r = 0; r < P; r++) col[r] = (real)(z[(size_t)r * out + j] * scale);
         const double med = median_of(col, P);
         for (int i = 0; i < in; i++)
-            set_entry(m, opt, ema, ly.W, (size_t)j * in + i, (real)(ly.W->data[(size_t)j * in + i] * scale));
-        set_entry(m, opt, ema, ly.b, (size_t)j, (real)(-med));
-        for (int r = 0; r < ly.next->rows; r++) set_entry(m, opt, ema, ly.next, (size_t)r * ly.next->cols + j, 0);
+            set_entry(m, opt, vmean, ema, ly.W, (size_t)j * in + i, (real)(ly.W->data[(size_t)j * in + i] * scale));
+        set_entry(m, opt, vmean, ema, ly.b, (size_t)j, (real)(-med));
+        for (int r = 0; r < ly.next->rows; r++) set_entry(m, opt, vmean, ema, ly.next, (size_t)r * ly.next->cols + j, 0);
     }
     return n_dead;
 }
@@ -179,6 +187,13 @@ int qdf_revive_dead_units(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int 
         }
     }
     /* pass 2: layer by layer on the first chunk, revive */
+    real vmean[QDF_MAX_PARAMS] = {0};
+    for (int j = 0; opt && j < m->params.n; j++) {
+        const size_t n = qdf_numel(m->params.p[j]);
+        double sv = 0;
+        for (size_t i = 0; i < n; i++) sv += opt->v[j][i];
+        vmean[j] = n ? (real)(sv / n) : 0;
+    }
     if (rc == 0) {
         qdf_forward_out o0;
         qdf_tensor psi_t = {.rows = P0, .cols = D, .data = psi0}, rho_t = {.rows = P0, .cols = 1, .data = rho0};
@@ -192,7 +207,7 @@ int qdf_revive_dead_units(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int 
             for (int l = 0; l < n_layers(m, s); l++) {
                 const relu_layer ly = layer_of(m, s, l);
                 const int out = ly.W->rows;
-                const int nd = revive_layer(m, ly, x, P0, active[s][l], rng, opt, ema, z, col);
+                const int nd = revive_layer(m, ly, x, P0, active[s][l], rng, opt, vmean, ema, z, col);
                 stats->dead[s][l] = nd;
                 stats->total += nd;
                 qdf_dense_forward(P0, in, out, x, ly.W->data, ly.b->data, 1, y);

@@ -17,8 +17,9 @@
  *     of the first chunk of the sample;
  *   - a zero outgoing column (next layer, or the property / potential
  *     readout), so the model's outputs do not change at revival;
- *   - zero Adam moments for the entries it changed, and (if an average of the
- *     weights is kept) the same new values in the average.
+ *   - for the entries it changed: a zero first Adam moment, the tensor's mean
+ *     second moment, and (if an average of the weights is kept) the new
+ *     values in the average.
  * Deterministic: the draws come from the caller's generator. */
 #ifndef QDF_REVIVE_H
 #define QDF_REVIVE_H
