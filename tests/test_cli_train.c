@@ -137,21 +137,29 @@ static char *log_without_seconds(const char *dir) {
     return out;
 }
 
-static void test_resume_reproduces_the_log(void **st) {
-    (void)st;
-    if (access(TRAIN, R_OK) != 0) skip();
-    char a[400], b[400];
-    snprintf(a, sizeof a, "%s/straight", TMP);
-    snprintf(b, sizeof b, "%s/resumed", TMP);
-    char *full[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", "--seed", "77", "--batch-size", "3", SMALL, NULL};
-    char *part[] = {"train", "--train", TRAIN, "--val", VAL, "--out", b, "--epochs", "2", "--seed", "77", "--batch-size", "3", SMALL, NULL};
-    char *rest[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "4", "--seed", "77", "--batch-size", "3", SMALL, NULL};
+/* 4 epochs straight (in TMP/TAG_straight, returned in a) and 2 epochs, then
+ * --resume to 4 (TAG_resumed), both with the option opt val: the logs must be
+ * equal in every column but the seconds. */
+static void assert_resume_matches(const char *tag, char *opt, char *val, char a[400]) {
+    char b[400];
+    snprintf(a, 400, "%s/%s_straight", TMP, tag);
+    snprintf(b, sizeof b, "%s/%s_resumed", TMP, tag);
+    char *full[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", opt, val, "--batch-size", "3", SMALL, NULL};
+    char *part[] = {"train", "--train", TRAIN, "--val", VAL, "--out", b, "--epochs", "2", opt, val, "--batch-size", "3", SMALL, NULL};
+    char *rest[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "4", opt, val, "--batch-size", "3", SMALL, NULL};
     assert_int_equal(run(full), QDF_EXIT_OK);
     assert_int_equal(run(part), QDF_EXIT_OK);
     assert_int_equal(run(rest), QDF_EXIT_OK);
     const char *la = log_without_seconds(a), *lb = log_without_seconds(b);
-    printf("%s", la);
+    printf("%s (%s %s):\n%s", tag, opt, val, la);
     assert_string_equal(la, lb);
+}
+
+static void test_resume_reproduces_the_log(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400];
+    assert_resume_matches("plain", "--seed", "77", a);
 }
 
 /* Largest relative change of property.weight when the model at path is
@@ -249,17 +257,8 @@ static void test_refit_readout(void **st) {
 static void test_ema(void **st) {
     (void)st;
     if (access(TRAIN, R_OK) != 0) skip();
-    char a[400], b[400], p[500];
-    snprintf(a, sizeof a, "%s/ema_straight", TMP);
-    snprintf(b, sizeof b, "%s/ema_resumed", TMP);
-    char *full[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", "--ema-decay", "0.9", "--batch-size", "3", SMALL, NULL};
-    char *part[] = {"train", "--train", TRAIN, "--val", VAL, "--out", b, "--epochs", "2", "--ema-decay", "0.9", "--batch-size", "3", SMALL, NULL};
-    char *rest[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "4", "--ema-decay", "0.9", "--batch-size", "3", SMALL, NULL};
-    assert_int_equal(run(full), QDF_EXIT_OK);
-    assert_int_equal(run(part), QDF_EXIT_OK);
-    assert_int_equal(run(rest), QDF_EXIT_OK);
-    const char *la = log_without_seconds(a), *lb = log_without_seconds(b);
-    assert_string_equal(la, lb);
+    char a[400], p[500];
+    assert_resume_matches("ema", "--ema-decay", "0.9", a);
 
     char c[400];
     snprintf(c, sizeof c, "%s/ema_noval", TMP);
@@ -300,17 +299,8 @@ static void test_ema(void **st) {
 static void test_revive_dead(void **st) {
     (void)st;
     if (access(TRAIN, R_OK) != 0) skip();
-    char a[400], b[400], p[500];
-    snprintf(a, sizeof a, "%s/revive_straight", TMP);
-    snprintf(b, sizeof b, "%s/revive_resumed", TMP);
-    char *full[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", "--revive-dead", "on", "--batch-size", "3", SMALL, NULL};
-    char *part[] = {"train", "--train", TRAIN, "--val", VAL, "--out", b, "--epochs", "2", "--revive-dead", "on", "--batch-size", "3", SMALL, NULL};
-    char *rest[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "4", "--revive-dead", "on", "--batch-size", "3", SMALL, NULL};
-    assert_int_equal(run(full), QDF_EXIT_OK);
-    assert_int_equal(run(part), QDF_EXIT_OK);
-    assert_int_equal(run(rest), QDF_EXIT_OK);
-    const char *la = log_without_seconds(a), *lb = log_without_seconds(b);
-    assert_string_equal(la, lb);
+    char a[400], p[500];
+    assert_resume_matches("revive", "--revive-dead", "on", a);
     qdf_model m;
     char err[512], card[QDF_CARD_MAX];
     snprintf(p, sizeof p, "%s/last.h5", a);
