@@ -141,6 +141,7 @@ int qdf_revive_dead_units(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int 
         snprintf(err, errlen, "dead-unit check: no training molecule the model can handle");
         return -1;
     }
+    stats->molecules = k;
     const int D = m->hp.dim, H = m->hp.hidden_HK, W_ = D > H ? D : H;
     long *active[2][QDF_MAX_LAYERS];
     for (int s = 0; s < 2; s++)

@@ -32,7 +32,8 @@
 typedef struct qdf_revive_stats {
     int dead[2][QDF_MAX_LAYERS];   /* [0] functional, [1] HK: units revived per layer */
     int total;
-    long points;                   /* sample points the check used */
+    int molecules;                 /* sample molecules the check used */
+    long points;                   /* and their grid points */
 } qdf_revive_stats;
 
 /* Check and revive m's ReLU units on up to n_sample molecules spread evenly

@@ -411,8 +411,7 @@ int qdf_train_run(const qdf_train_opts *o) {
             }
             goto done;
         }
-        /* end of epoch; with "select", the gradient-trained readout is kept aside and
-         * put back after validation and model.h5, before the checkpoint */
+        /* end of epoch: dead units first (the live weights and the average) */
         if (o->revive_dead) {
             qdf_revive_stats rs;
             if (qdf_revive_dead_units(ctx, &m, &tr, 256, &st.rng, &opt, st.ema, &rs, err, sizeof err)) {
@@ -425,10 +424,12 @@ int qdf_train_run(const qdf_train_opts *o) {
                 for (int l = 0; l < m.hp.layer_functional; l++) fprintf(stderr, " %d", rs.dead[0][l]);
                 fprintf(stderr, "; HK");
                 for (int l = 0; l < m.hp.layer_HK; l++) fprintf(stderr, " %d", rs.dead[1][l]);
-                fprintf(stderr, ") on %ld grid points of 256 training molecules\n", rs.points);
+                fprintf(stderr, ") on %ld grid points of %d training molecules\n", rs.points, rs.molecules);
             }
         }
-        if (st.ema) qdf_ema_swap(&ema, &m.params); /* validate (and save) the averaged weights */
+        /* validation and model.h5 see the averaged weights and, with "select", the
+         * refitted readout; both are put back before the checkpoint */
+        if (st.ema) qdf_ema_swap(&ema, &m.params);
         if (o->refit_readout == QDF_REFIT_SELECT) readout_stash(&m, &sgd_readout);
         if (o->refit_readout != QDF_REFIT_OFF) {
             qdf_readout_fit fit;
