@@ -121,6 +121,7 @@ static void test_dead_units_come_back_without_changing_outputs(void **st) {
            rs.dead[0][0], rs.dead[0][1], rs.dead[1][0], rs.dead[1][1], rs.points);
     assert_int_equal(rs.total, n_dead);
     assert_int_equal(rs.points, P);
+    assert_int_equal(rs.molecules, N_MOL);
 
     forward(ctx, &m, &d, &o);
     count_active(&m, &o, after);
