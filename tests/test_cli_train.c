@@ -294,19 +294,24 @@ static void test_ema(void **st) {
     assert_int_equal(run(bad2), QDF_EXIT_USAGE);
 }
 
+/* The model card stored in DIR/FILE contains text. */
+static void assert_card_has(const char *dir, const char *file, const char *text) {
+    qdf_model m;
+    char p[500], err[512], card[QDF_CARD_MAX];
+    snprintf(p, sizeof p, "%s/%s", dir, file);
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, card, sizeof card, err, sizeof err), 0);
+    assert_non_null(strstr(card, text));
+    qdf_model_free(&m);
+}
+
 /* --revive-dead on: the revival draws from the run's generator, so resuming
  * still gives the straight run's log; the card says it was used. */
 static void test_revive_dead(void **st) {
     (void)st;
     if (access(TRAIN, R_OK) != 0) skip();
-    char a[400], p[500];
+    char a[400];
     assert_resume_matches("revive", "--revive-dead", "on", a);
-    qdf_model m;
-    char err[512], card[QDF_CARD_MAX];
-    snprintf(p, sizeof p, "%s/last.h5", a);
-    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, card, sizeof card, err, sizeof err), 0);
-    assert_non_null(strstr(card, "dead ReLU units revived"));
-    qdf_model_free(&m);
+    assert_card_has(a, "last.h5", "dead ReLU units revived");
 }
 
 static void test_errors(void **st) {
@@ -332,16 +337,11 @@ static void test_errors(void **st) {
 static void test_init_lsuv_option(void **st) {
     (void)st;
     if (access(TRAIN, R_OK) != 0) skip();
-    char out[400], p[500];
+    char out[400];
     snprintf(out, sizeof out, "%s/lsuv", TMP);
     char *a[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "1", "--pooling", "mean", "--init", "lsuv", SMALL, NULL};
     assert_int_equal(run(a), QDF_EXIT_OK);
-    qdf_model m;
-    char err[512], card[QDF_CARD_MAX];
-    snprintf(p, sizeof p, "%s/model.h5", out);
-    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, card, sizeof card, err, sizeof err), 0);
-    assert_non_null(strstr(card, "lsuv initialisation"));
-    qdf_model_free(&m);
+    assert_card_has(out, "model.h5", "lsuv initialisation");
 }
 
 /* Divergence: an absurd learning rate makes the parameters infinite after the

@@ -62,3 +62,15 @@ void qdf_dataset_stats(const qdf_dataset *d, int *mn, int *mx, int flags[]) {
             if (m->z[a] >= 1 && m->z[a] <= QDF_MAX_Z) flags[m->z[a]] = 1;
     }
 }
+
+int qdf_dataset_sample_even(const qdf_dataset *d, const qdf_basis *b, int n, const qdf_molecule **out) {
+    const int want = n < d->n ? n : d->n;
+    int k = 0;
+    for (int j = 0; j < want; j++) {
+        const qdf_molecule *mol = &d->mols[(long)j * d->n / want];
+        int ok = 1;
+        for (int a = 0; a < mol->n_atoms; a++) ok &= qdf_basis_has(b, mol->z[a]);
+        if (ok) out[k++] = mol;
+    }
+    return k;
+}

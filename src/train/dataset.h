@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "basis.h"
 #include "reader.h"
 
 typedef struct qdf_dataset {
@@ -21,5 +22,9 @@ int qdf_dataset_load(qdf_dataset *d, char *const *paths, int n_paths, const qdf_
 void qdf_dataset_free(qdf_dataset *d);
 /* Smallest and largest atom count; elements present (flags[z] = 1). */
 void qdf_dataset_stats(const qdf_dataset *d, int *min_atoms, int *max_atoms, int flags[]);
+/* Up to n molecules spread evenly through d (files are often sorted by size),
+ * those whose elements all have orbitals in b, into out (room for n);
+ * returns how many. */
+int qdf_dataset_sample_even(const qdf_dataset *d, const qdf_basis *b, int n, const qdf_molecule **out);
 
 #endif

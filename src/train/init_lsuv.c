@@ -35,14 +35,7 @@ static void normalise_layer(const real *x, int n, int in_f, qdf_tensor *W, qdf_t
 int qdf_init_lsuv(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int n_sample, char *err, int errlen) {
     const qdf_molecule *mols[64];
     if (n_sample > 64) n_sample = 64;
-    /* evenly spaced through the set (files are often sorted by size) */
-    int k = 0;
-    for (int j = 0; j < n_sample && j < d->n; j++) {
-        const int i = (int)((long)j * d->n / (n_sample < d->n ? n_sample : d->n));
-        int ok = 1;
-        for (int a = 0; a < d->mols[i].n_atoms; a++) ok &= qdf_basis_has(&m->basis, d->mols[i].z[a]);
-        if (ok) mols[k++] = &d->mols[i];
-    }
+    const int k = qdf_dataset_sample_even(d, &m->basis, n_sample, mols);
     if (k == 0) {
         snprintf(err, errlen, "lsuv initialisation: no training molecule the model can handle");
         return -1;

@@ -128,14 +128,7 @@ int qdf_revive_dead_units(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int 
                           qdf_adam *opt, qdf_ema *ema, qdf_revive_stats *stats, char *err, int errlen) {
     memset(stats, 0, sizeof *stats);
     const qdf_molecule **mols = malloc(sizeof(*mols) * (size_t)(n_sample > 0 ? n_sample : 1));
-    int k = 0;
-    const int want = n_sample < d->n ? n_sample : d->n;
-    for (int j = 0; j < want; j++) {
-        const int i = (int)((long)j * d->n / want);
-        int ok = 1;
-        for (int a = 0; a < d->mols[i].n_atoms; a++) ok &= qdf_basis_has(&m->basis, d->mols[i].z[a]);
-        if (ok) mols[k++] = &d->mols[i];
-    }
+    const int k = qdf_dataset_sample_even(d, &m->basis, n_sample, mols);
     if (k == 0) {
         free(mols);
         snprintf(err, errlen, "dead-unit check: no training molecule the model can handle");
@@ -188,14 +181,14 @@ int qdf_revive_dead_units(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int 
         }
     }
     /* pass 2: layer by layer on the first chunk, revive */
-    real vmean[QDF_MAX_PARAMS] = {0};
-    for (int j = 0; opt && j < m->params.n; j++) {
-        const size_t n = qdf_numel(m->params.p[j]);
-        double sv = 0;
-        for (size_t i = 0; i < n; i++) sv += opt->v[j][i];
-        vmean[j] = n ? (real)(sv / n) : 0;
-    }
     if (rc == 0) {
+        real vmean[QDF_MAX_PARAMS] = {0}; /* each tensor's mean second moment, before any change */
+        for (int j = 0; opt && j < m->params.n; j++) {
+            const size_t n = qdf_numel(m->params.p[j]);
+            double sv = 0;
+            for (size_t i = 0; i < n; i++) sv += opt->v[j][i];
+            vmean[j] = n ? (real)(sv / n) : 0;
+        }
         qdf_forward_out o0;
         qdf_tensor psi_t = {.rows = P0, .cols = D, .data = psi0}, rho_t = {.rows = P0, .cols = 1, .data = rho0};
         o0.psi = &psi_t;
