@@ -22,7 +22,11 @@ static void linear_backward(qdf_ctx *ctx, qdf_node *n) {
         for (size_t i = 0; i < total; i++) m[i] = y->data[i] > 0 ? g[i] : 0;
         g = m;
     }
-    if (x->requires_grad) qdf_gemm(0, 0, N, IN, OUT, 1, g, OUT, w->data, IN, 1, qdf_grad(ctx, x), IN);
+    if (x->requires_grad) {
+        real beta;
+        real *gx = qdf_grad_for_gemm(ctx, x, &beta);
+        qdf_gemm(0, 0, N, IN, OUT, 1, g, OUT, w->data, IN, beta, gx, IN);
+    }
     if (w->requires_grad) qdf_gemm(1, 0, OUT, IN, N, 1, g, OUT, x->data, IN, 1, qdf_grad(ctx, w), IN);
     if (b && b->requires_grad) {
         /* db += 1^T g' as a 1 x N by N x OUT product (the row loop was 3% of a

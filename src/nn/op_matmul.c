@@ -18,18 +18,20 @@ static void matmul_backward(qdf_ctx *ctx, qdf_node *n) {
     const int M = out->rows, N = out->cols, K = n->iarg[2];
     const real *g = out->grad;
     if (a->requires_grad) {
-        real *ga = qdf_grad(ctx, a);
+        real beta;
+        real *ga = qdf_grad_for_gemm(ctx, a, &beta);
         if (!ta) /* dA (M x K) = g (M x N) op(B)^T */
-            qdf_gemm(0, !tb, M, K, N, 1, g, N, b->data, b->cols, 1, ga, a->cols);
+            qdf_gemm(0, !tb, M, K, N, 1, g, N, b->data, b->cols, beta, ga, a->cols);
         else     /* dA (K x M) = op(B) (K x N) g^T */
-            qdf_gemm(tb, 1, K, M, N, 1, b->data, b->cols, g, N, 1, ga, a->cols);
+            qdf_gemm(tb, 1, K, M, N, 1, b->data, b->cols, g, N, beta, ga, a->cols);
     }
     if (b->requires_grad) {
-        real *gb = qdf_grad(ctx, b);
+        real beta;
+        real *gb = qdf_grad_for_gemm(ctx, b, &beta);
         if (!tb) /* dB (K x N) = op(A)^T (K x M) g */
-            qdf_gemm(!ta, 0, K, N, M, 1, a->data, a->cols, g, N, 1, gb, b->cols);
+            qdf_gemm(!ta, 0, K, N, M, 1, a->data, a->cols, g, N, beta, gb, b->cols);
         else     /* dB (N x K) = g^T (N x M) op(A) */
-            qdf_gemm(1, ta, N, K, M, 1, g, N, a->data, a->cols, 1, gb, b->cols);
+            qdf_gemm(1, ta, N, K, M, 1, g, N, a->data, a->cols, beta, gb, b->cols);
     }
 }
 

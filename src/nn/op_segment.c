@@ -46,16 +46,19 @@ static void l2norm_backward(qdf_ctx *ctx, qdf_node *nd) {
         for (int j = 0; j < C; j++) dot[j] = 0;
         for (int r = r0; r < r1; r++)
             for (int j = 0; j < C; j++) dot[j] += (double)g[(size_t)r * C + j] * x->data[(size_t)r * C + j];
+        /* per column: dx = a_j g - b_j x, with the branch and the divisions
+         * taken out of the row loop so that it vectorises (the per-element
+         * form was 6.3% of a training step, session-2 profile) */
+        double a[C > 0 ? C : 1], b[C > 0 ? C : 1];
+        for (int j = 0; j < C; j++) {
+            const double d = ns[j];
+            a[j] = d > NORM_EPS ? scale[s] / d : scale[s] / NORM_EPS;
+            b[j] = d > NORM_EPS ? scale[s] * dot[j] / (d * d * d) : 0;
+        }
         for (int r = r0; r < r1; r++) {
-            for (int j = 0; j < C; j++) {
-                const size_t i = (size_t)r * C + j;
-                if (ns[j] > NORM_EPS) {
-                    const double d = ns[j];
-                    gx[i] += (real)(scale[s] * (g[i] / d - x->data[i] * dot[j] / (d * d * d)));
-                } else {
-                    gx[i] += (real)(scale[s] * g[i] / NORM_EPS);
-                }
-            }
+            real *gr = gx + (size_t)r * C;
+            const real *grow = g + (size_t)r * C, *xr = x->data + (size_t)r * C;
+            for (int j = 0; j < C; j++) gr[j] += (real)(a[j] * grow[j] - b[j] * xr[j]);
         }
     }
 }

@@ -94,6 +94,12 @@ real *qdf_grad(qdf_ctx *ctx, qdf_tensor *t) {
     return t->grad;
 }
 
+real *qdf_grad_for_gemm(qdf_ctx *ctx, qdf_tensor *t, real *beta) {
+    *beta = t->grad ? 1 : 0;
+    if (!t->grad) t->grad = qdf_arena_alloc(&ctx->arena, sizeof(real) * qdf_numel(t));
+    return t->grad;
+}
+
 void qdf_backward(qdf_ctx *ctx, qdf_tensor *loss) {
     if (loss && !loss->grad) {
         real *g = qdf_grad(ctx, loss);
