@@ -47,16 +47,19 @@ void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps) {
     for (int k = 0; k < ps->n; k++) {
         if (opt->frozen[k]) continue;
         qdf_tensor *p = ps->p[k];
-        real *m = opt->m[k], *v = opt->v[k];
-        const size_t n = qdf_numel(p);
-        /* threads from 16k elements: the 250 x 250 layers (62,500) included */
-#pragma omp parallel for if (n > 16384) schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const real g = p->grad[i];
+        real *restrict m = opt->m[k], *restrict v = opt->v[k];
+        real *restrict pd = p->data;
+        const real *restrict gd = p->grad;
+        const long n = (long)qdf_numel(p);
+        /* threads from 16k elements: the 250 x 250 layers (62,500) included;
+         * simd: GCC 12 at -O2 leaves the loop scalar otherwise */
+#pragma omp parallel for simd if (n > 16384) schedule(static)
+        for (long i = 0; i < n; i++) {
+            const real g = gd[i];
             m[i] = m[i] * b1 + g * omb1;
             v[i] = v[i] * b2 + g * g * omb2;
             const real denom = sqrt(v[i]) / bc2_sqrt + eps;
-            p->data[i] -= step_size * (m[i] / denom);
+            pd[i] -= step_size * (m[i] / denom);
         }
     }
 }

@@ -17,9 +17,11 @@ static void linear_backward(qdf_ctx *ctx, qdf_node *n) {
     const size_t total = (size_t)N * OUT;
     const real *g = y->grad;
     if (n->iarg[0]) { /* relu: mask the incoming gradient */
-        real *m = qdf_ctx_alloc(ctx, sizeof(real) * (total ? total : 1));
-#pragma omp parallel for if (total > 65536) schedule(static)
-        for (size_t i = 0; i < total; i++) m[i] = y->data[i] > 0 ? g[i] : 0;
+        real *restrict m = qdf_ctx_alloc(ctx, sizeof(real) * (total ? total : 1));
+        const real *restrict yd = y->data, *restrict gy = g;
+        const long nt = (long)total;
+#pragma omp parallel for simd if (nt > 65536) schedule(static)
+        for (long i = 0; i < nt; i++) m[i] = yd[i] > 0 ? gy[i] : 0;
         g = m;
     }
     if (x->requires_grad) {

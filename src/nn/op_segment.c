@@ -44,7 +44,9 @@ static void l2norm_backward(qdf_ctx *ctx, qdf_node *nd) {
         const real *ns = norm + (size_t)s * C;
         double dot[C > 0 ? C : 1];
         for (int j = 0; j < C; j++) dot[j] = 0;
+        /* omp simd: GCC 12 at -O2 (very cheap cost model) leaves these loops scalar */
         for (int r = r0; r < r1; r++)
+#pragma omp simd
             for (int j = 0; j < C; j++) dot[j] += (double)g[(size_t)r * C + j] * x->data[(size_t)r * C + j];
         /* per column: dx = a_j g - b_j x, with the branch and the divisions
          * taken out of the row loop so that it vectorises (the per-element
@@ -58,6 +60,7 @@ static void l2norm_backward(qdf_ctx *ctx, qdf_node *nd) {
         for (int r = r0; r < r1; r++) {
             real *gr = gx + (size_t)r * C;
             const real *grow = g + (size_t)r * C, *xr = x->data + (size_t)r * C;
+#pragma omp simd
             for (int j = 0; j < C; j++) gr[j] += (real)(a[j] * grow[j] - b[j] * xr[j]);
         }
     }
@@ -75,6 +78,7 @@ qdf_tensor *qdf_seg_col_l2norm(qdf_ctx *ctx, qdf_tensor *x, qdf_segs segs, const
         double acc[C > 0 ? C : 1];
         for (int j = 0; j < C; j++) acc[j] = 0;
         for (int r = r0; r < r1; r++)
+#pragma omp simd
             for (int j = 0; j < C; j++) {
                 const double v = x->data[(size_t)r * C + j];
                 acc[j] += v * v;
@@ -87,6 +91,7 @@ qdf_tensor *qdf_seg_col_l2norm(qdf_ctx *ctx, qdf_tensor *x, qdf_segs segs, const
             f[j] = sc[s] / d;
         }
         for (int r = r0; r < r1; r++)
+#pragma omp simd
             for (int j = 0; j < C; j++) y->data[(size_t)r * C + j] = (real)(x->data[(size_t)r * C + j] * f[j]);
     }
     qdf_node *nd = qdf_record(ctx, y, l2norm_backward, "seg_col_l2norm", 1, x);
