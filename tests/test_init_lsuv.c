@@ -3,8 +3,10 @@
  * pre-activation of every unit of every dense layer, recomputed here in
  * double with plain loops from psi/rho of the same molecules, has mean 0 and
  * standard deviation 1 over the points; the directions of the weight rows
- * are those of PyTorch's initialisation (rows only rescaled); the readouts
- * are untouched; and before it, with PyTorch's initialisation, the first
+ * are those of PyTorch's initialisation (rows only rescaled); the energy
+ * readout's row is rescaled so that the model's predictions on the sample
+ * have mean 0 and sd QDF_LSUV_READOUT_SD; the potential readout is
+ * untouched; and before it, with PyTorch's initialisation, the first
  * layer's units are far from that (the test can fail). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,9 +53,10 @@ static void test_units_have_zero_mean_unit_variance(void **st) {
     const qdf_hparams hp = m.hp;
     qdf_dataset d;
     tu_jittered_dataset(&d, N_MOL);
-    real W0[12 * 12], P0[12];
+    real W0[12 * 12], P0[12], V0[7];
     memcpy(W0, m.fW[1]->data, sizeof W0);
     memcpy(P0, m.propW->data, sizeof(real) * 12);
+    memcpy(V0, m.potW->data, sizeof(real) * 7);
 
     /* psi and rho of the same molecules (the sample is the whole set) */
     qdf_ctx *ctx = qdf_ctx_new(16 << 20);
@@ -99,7 +102,23 @@ static void test_units_have_zero_mean_unit_variance(void **st) {
         assert_true(c > 0);
         for (int i = 0; i < D; i++) assert_true(fabs(m.fW[1]->data[j * D + i] - c * W0[j * D + i]) <= 1e-5 * fabs(c * W0[j * D + i]) + 1e-12);
     }
-    assert_memory_equal(P0, m.propW->data, sizeof(real) * 12);
+    /* the energy readout: row rescaled (c > 0) so that the predictions on the
+     * sample have mean 0 and sd QDF_LSUV_READOUT_SD; the potential readout untouched */
+    const double c = m.propW->data[0] / P0[0];
+    assert_true(c > 0);
+    for (int i = 0; i < D; i++) assert_true(fabs(m.propW->data[i] - c * P0[i]) <= 1e-5 * fabs(c * P0[i]) + 1e-12);
+    assert_memory_equal(V0, m.potW->data, sizeof(real) * H);
+    qdf_forward_out o2;
+    qdf_model_forward(ctx, &m, &f, 1, 0, &o2);
+    double es = 0, ess = 0;
+    for (int k = 0; k < N_MOL; k++) {
+        es += o2.E->data[k];
+        ess += (double)o2.E->data[k] * o2.E->data[k];
+    }
+    const double emean = es / N_MOL, esd = sqrt(ess / N_MOL - emean * emean);
+    printf("energy readout: predictions mean %.3g, sd %.6g (want 0, %g)\n", emean, esd, QDF_LSUV_READOUT_SD);
+    assert_true(fabs(emean) < 1e-5);
+    assert_true(fabs(esd - QDF_LSUV_READOUT_SD) < 1e-4 * QDF_LSUV_READOUT_SD);
     free(x);
     free(y);
     qdf_ctx_free(ctx);

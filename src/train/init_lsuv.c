@@ -32,6 +32,37 @@ static void normalise_layer(const real *x, int n, int in_f, qdf_tensor *W, qdf_t
     qdf_dense_forward(n, in_f, out_f, x, W->data, b->data, relu, y);
 }
 
+/* The energy readout (property W: n_out x D, b: n_out) on the pooled last
+ * functional activations y (P x D) of the sample molecules: each output row
+ * rescaled so that the sample's predictions have mean 0 and standard
+ * deviation QDF_LSUV_READOUT_SD (model units). */
+static void scale_readout(const real *y, int D, const qdf_field *f, int pool_mean, qdf_tensor *W, qdf_tensor *b) {
+    const int S = f->n_mol;
+    double *pooled = calloc((size_t)S * D, sizeof(double));
+    if (!pooled) abort();
+    for (int s = 0; s < S; s++) {
+        const int r0 = f->pt_off[s], r1 = f->pt_off[s + 1];
+        for (int r = r0; r < r1; r++)
+            for (int i = 0; i < D; i++) pooled[(size_t)s * D + i] += y[(size_t)r * D + i];
+        if (pool_mean && r1 > r0)
+            for (int i = 0; i < D; i++) pooled[(size_t)s * D + i] /= r1 - r0;
+    }
+    for (int o = 0; o < W->rows; o++) {
+        double sum = 0, ss = 0;
+        for (int s = 0; s < S; s++) {
+            double e = 0;
+            for (int i = 0; i < D; i++) e += pooled[(size_t)s * D + i] * W->data[(size_t)o * D + i];
+            sum += e;
+            ss += e * e;
+        }
+        const double mean = sum / S, var = ss / S - mean * mean;
+        const double c = var > 1e-30 ? QDF_LSUV_READOUT_SD / sqrt(var) : 1;
+        for (int i = 0; i < D; i++) W->data[(size_t)o * D + i] = (real)(W->data[(size_t)o * D + i] * c);
+        b->data[o] = (real)(-mean * c);
+    }
+    free(pooled);
+}
+
 int qdf_init_lsuv(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int n_sample, char *err, int errlen) {
     const qdf_molecule *mols[64];
     if (n_sample > 64) n_sample = 64;
@@ -61,6 +92,7 @@ int qdf_init_lsuv(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int n_sample
         a = b;
         b = t;
     }
+    scale_readout(a, D, &f, m->hp.pool_mean, m->propW, m->propb);
     /* Hohenberg-Kohn map: rho -> density layer (no activation) -> HK layers */
     memcpy(a, o.rho->data, sizeof(real) * (size_t)P);
     normalise_layer(a, P, 1, m->densW, m->densb, 0, b);
