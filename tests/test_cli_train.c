@@ -160,6 +160,17 @@ static void test_resume_reproduces_the_log(void **st) {
     if (access(TRAIN, R_OK) != 0) skip();
     char a[400];
     assert_resume_matches("plain", "--seed", "77", a);
+    /* --target-name on a resumed run renames the model (a label only) */
+    char b[400], p[500], err[512];
+    snprintf(b, sizeof b, "%s/plain_resumed", TMP);
+    char *more[] = {"train", "--train", TRAIN, "--val", VAL, "--resume", b, "--epochs", "5", "--seed", "77",
+                    "--batch-size", "3", "--target-name", "renamed on resume", SMALL, NULL};
+    assert_int_equal(run(more), QDF_EXIT_OK);
+    snprintf(p, sizeof p, "%s/last.h5", b);
+    qdf_model m;
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_string_equal(m.target_name, "renamed on resume");
+    qdf_model_free(&m);
 }
 
 /* Largest relative change of property.weight when the model at path is

@@ -26,7 +26,7 @@ static void usage(FILE *f) {
         "  --out DIR                output directory (created)\n"
         "  --resume DIR             continue DIR/last.h5 with its optimiser state and random stream\n"
         "  --target NAME            property of raw QM9 files: u0_atomization (default), u0, homo, lumo, gap\n"
-        "  --target-name TEXT       label stored in the model (default 'energy')\n"
+        "  --target-name TEXT       label stored in the model (default 'energy'); with --resume, renames\n"
         "model (defaults as the original QDF):\n"
         "  --basis NAME             6-31G (default), 3-21G, STO-3G\n"
         "  --radius A               grid radius around each atom, Angstrom (0.75)\n"
@@ -110,7 +110,8 @@ int qdf_cmd_train(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
             o.target_name = v;
-        } else if (!strcmp(a, "--target-name")) { NEED_VALUE(); o.target_name = v;
+            o.target_name_set = 1;
+        } else if (!strcmp(a, "--target-name")) { NEED_VALUE(); o.target_name = v; o.target_name_set = 1;
         } else if (!strcmp(a, "--basis")) { NEED_VALUE(); snprintf(o.hp.basis, sizeof o.hp.basis, "%s", v);
         } else if (!strcmp(a, "--radius")) { NEED_VALUE(); o.hp.radius = atof(v);
         } else if (!strcmp(a, "--grid-interval")) { NEED_VALUE(); o.hp.grid_interval = atof(v);

@@ -282,6 +282,8 @@ int qdf_train_run(const qdf_train_opts *o) {
             fprintf(stderr, "qdf train --resume: %s\n", err);
             return QDF_EXIT_MODEL;
         }
+        /* a label, not a training setting: a run started without it can be named when resumed */
+        if (o->target_name_set) snprintf(m.target_name, sizeof m.target_name, "%s", o->target_name);
         fprintf(stderr, "qdf train: resuming %s after epoch %d (batch %d of the next)\n", last_path, st.epoch,
                 st.batch_pos);
         trim_log(log_path, st.epoch);

@@ -47,6 +47,7 @@ typedef struct qdf_train_opts {
     double max_minutes;   /* stop after the epoch that crosses this wall time (0: no limit) */
     int quiet;
     const char *target_name;
+    int target_name_set;     /* given on the command line: relabels a resumed model too */
     qdf_reader_opts ropts;
 } qdf_train_opts;
 
