@@ -110,7 +110,6 @@ int qdf_cmd_train(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
             o.target_name = v;
-            o.target_name_set = 1;
         } else if (!strcmp(a, "--target-name")) { NEED_VALUE(); o.target_name = v; o.target_name_set = 1;
         } else if (!strcmp(a, "--basis")) { NEED_VALUE(); snprintf(o.hp.basis, sizeof o.hp.basis, "%s", v);
         } else if (!strcmp(a, "--radius")) { NEED_VALUE(); o.hp.radius = atof(v);

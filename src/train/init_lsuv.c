@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "ops.h"
 
 /* Normalise the units of one layer on input x (n x in_f): W (out_f x in_f),
  * b (out_f); then y (n x out_f) = relu or identity of the new pre-activation. */
@@ -33,25 +34,16 @@ static void normalise_layer(const real *x, int n, int in_f, qdf_tensor *W, qdf_t
 }
 
 /* The energy readout (property W: n_out x D, b: n_out) on the pooled last
- * functional activations y (P x D) of the sample molecules: each output row
- * rescaled so that the sample's predictions have mean 0 and standard
+ * functional activations (S x D, one row per sample molecule): each output
+ * row rescaled so that the sample's predictions have mean 0 and standard
  * deviation QDF_LSUV_READOUT_SD (model units). */
-static void scale_readout(const real *y, int D, const qdf_field *f, int pool_mean, qdf_tensor *W, qdf_tensor *b) {
-    const int S = f->n_mol;
-    double *pooled = calloc((size_t)S * D, sizeof(double));
-    if (!pooled) abort();
-    for (int s = 0; s < S; s++) {
-        const int r0 = f->pt_off[s], r1 = f->pt_off[s + 1];
-        for (int r = r0; r < r1; r++)
-            for (int i = 0; i < D; i++) pooled[(size_t)s * D + i] += y[(size_t)r * D + i];
-        if (pool_mean && r1 > r0)
-            for (int i = 0; i < D; i++) pooled[(size_t)s * D + i] /= r1 - r0;
-    }
+static void scale_readout(const qdf_tensor *pooled, qdf_tensor *W, qdf_tensor *b) {
+    const int S = pooled->rows, D = pooled->cols;
     for (int o = 0; o < W->rows; o++) {
         double sum = 0, ss = 0;
         for (int s = 0; s < S; s++) {
             double e = 0;
-            for (int i = 0; i < D; i++) e += pooled[(size_t)s * D + i] * W->data[(size_t)o * D + i];
+            for (int i = 0; i < D; i++) e += (double)pooled->data[(size_t)s * D + i] * W->data[(size_t)o * D + i];
             sum += e;
             ss += e * e;
         }
@@ -60,7 +52,6 @@ static void scale_readout(const real *y, int D, const qdf_field *f, int pool_mea
         for (int i = 0; i < D; i++) W->data[(size_t)o * D + i] = (real)(W->data[(size_t)o * D + i] * c);
         b->data[o] = (real)(-mean * c);
     }
-    free(pooled);
 }
 
 int qdf_init_lsuv(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int n_sample, char *err, int errlen) {
@@ -92,7 +83,10 @@ int qdf_init_lsuv(qdf_ctx *ctx, qdf_model *m, const qdf_dataset *d, int n_sample
         a = b;
         b = t;
     }
-    scale_readout(a, D, &f, m->hp.pool_mean, m->propW, m->propb);
+    /* the model's own pooling (as qdf_model_forward) of the last activations */
+    qdf_tensor *h = qdf_tensor_wrap(ctx, P, D, a);
+    scale_readout(m->hp.pool_mean ? qdf_seg_mean(ctx, h, f.pt_segs) : qdf_seg_sum(ctx, h, f.pt_segs), m->propW,
+                  m->propb);
     /* Hohenberg-Kohn map: rho -> density layer (no activation) -> HK layers */
     memcpy(a, o.rho->data, sizeof(real) * (size_t)P);
     normalise_layer(a, P, 1, m->densW, m->densb, 0, b);
