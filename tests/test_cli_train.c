@@ -14,6 +14,12 @@
  *  - --ema-decay: resuming gives the straight run's log, and model.h5 holds
  *    the average stored in last.h5, not its live weights;
  *  - --revive-dead on: resuming gives the straight run's log;
+ *  - --weight-decay: resuming gives the straight run's log; every dense weight
+ *    matrix ends smaller than in the same run without decay (by more than the
+ *    decay factor's bound below), biases are not shrunk by it, and the card
+ *    says so;
+ *  - --augment-rotations on: resuming gives the straight run's log, which
+ *    differs from the log without augmentation (same seed); the card says so;
  *  - a diverging run (NaN loss) stops with exit 6;
  *  - bad options exit 2, an unwritable output directory exits 5 before
  *    training, and a missing input exits 3. */
@@ -325,6 +331,76 @@ static void test_revive_dead(void **st) {
     assert_card_has(a, "last.h5", "dead ReLU units revived");
 }
 
+/* Frobenius norm of parameter name in DIR/last.h5. */
+static double param_norm(const char *dir, const char *name) {
+    qdf_model m;
+    char p[500], err[512];
+    snprintf(p, sizeof p, "%s/last.h5", dir);
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    const qdf_tensor *t = qdf_param_find(&m.params, name);
+    assert_non_null(t);
+    double s = 0;
+    for (size_t i = 0; i < qdf_numel(t); i++) s += (double)t->data[i] * t->data[i];
+    qdf_model_free(&m);
+    return sqrt(s);
+}
+
+/* --weight-decay X: with lr 1e-3 and X 200, every Adam step scales the dense
+ * weights by 0.8 before its update; over the 4 epochs of 2 steps per batch the
+ * decay alone would take them to nothing, so they end at the scale one Adam
+ * step can give (lr), far below their size without decay. Biases are not
+ * decayed and keep their scale. */
+static void test_weight_decay(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400], plain[400];
+    assert_resume_matches("wd", "--weight-decay", "200", a);
+    snprintf(plain, sizeof plain, "%s/wd_plain", TMP);
+    char *nowd[] = {"train", "--train", TRAIN, "--val", VAL, "--out", plain, "--epochs", "4", "--batch-size", "3", SMALL, NULL};
+    assert_int_equal(run(nowd), QDF_EXIT_OK);
+    char *wd_lr[] = {"train", "--train", TRAIN, "--val", VAL, "--out", a, "--epochs", "4", "--lr", "1e-3",
+                     "--weight-decay", "200", "--batch-size", "3", SMALL, NULL};
+    char *plain_lr[] = {"train", "--train", TRAIN, "--val", VAL, "--out", plain, "--epochs", "4", "--lr", "1e-3",
+                        "--batch-size", "3", SMALL, NULL};
+    assert_int_equal(run(wd_lr), QDF_EXIT_OK);
+    assert_int_equal(run(plain_lr), QDF_EXIT_OK);
+    const char *weights[] = {"functional.0.weight", "property.weight", "density.weight", "hk.0.weight",
+                             "potential.weight"};
+    for (int k = 0; k < 5; k++) {
+        const double nw = param_norm(a, weights[k]), n0 = param_norm(plain, weights[k]);
+        printf("%-20s norm %.4g with weight decay, %.4g without\n", weights[k], nw, n0);
+        assert_true(nw < 0.2 * n0);
+    }
+    const char *biases[] = {"functional.0.bias", "hk.0.bias"};
+    for (int k = 0; k < 2; k++) {
+        const double nw = param_norm(a, biases[k]), n0 = param_norm(plain, biases[k]);
+        printf("%-20s norm %.4g with weight decay, %.4g without\n", biases[k], nw, n0);
+        assert_true(nw > 0.5 * n0);
+    }
+    assert_card_has(a, "last.h5", "AdamW weight decay 200");
+    char *bad1[] = {"train", "--train", TRAIN, "--out", a, "--weight-decay", "-1", SMALL, NULL};
+    char *bad2[] = {"train", "--train", TRAIN, "--out", a, "--lr", "0.1", "--weight-decay", "10", SMALL, NULL};
+    assert_int_equal(run(bad1), QDF_EXIT_USAGE);
+    assert_int_equal(run(bad2), QDF_EXIT_USAGE);
+}
+
+/* --augment-rotations on: the rotations are drawn from (seed, epoch, molecule),
+ * so a resumed run repeats the straight one; the training (log) differs from
+ * the same run without them. */
+static void test_augment_rotations(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400], plain[400];
+    assert_resume_matches("rot", "--augment-rotations", "on", a);
+    snprintf(plain, sizeof plain, "%s/rot_plain", TMP);
+    char *off[] = {"train", "--train", TRAIN, "--val", VAL, "--out", plain, "--epochs", "4", "--augment-rotations", "off",
+                   "--batch-size", "3", SMALL, NULL};
+    assert_int_equal(run(off), QDF_EXIT_OK);
+    const char *la = log_without_seconds(a), *lp = log_without_seconds(plain);
+    assert_string_not_equal(la, lp);
+    assert_card_has(a, "last.h5", "grids turned at random");
+}
+
 static void test_errors(void **st) {
     (void)st;
     char out[400];
@@ -376,6 +452,8 @@ int main(void) {
         cmocka_unit_test(test_resume_reproduces_the_log),
         cmocka_unit_test(test_refit_readout),
         cmocka_unit_test(test_ema),
+        cmocka_unit_test(test_weight_decay),
+        cmocka_unit_test(test_augment_rotations),
         cmocka_unit_test(test_revive_dead),
         cmocka_unit_test(test_init_lsuv_option),
         cmocka_unit_test(test_errors),

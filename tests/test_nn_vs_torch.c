@@ -6,8 +6,10 @@
  * MSE loss, trained 50 steps with torch.optim.Adam(lr=1e-2). We build the same
  * network from qdf ops, start from torch's initial weights and compare the loss
  * at every step, the gradients at step 1 and every parameter after steps 1 and
- * 50. A second test checks that the steady-state loop performs no system
- * allocation.
+ * 50. The same comparison runs on tests/fixtures/nn_adamw50.txt: torch.optim.AdamW
+ * with weight decay 0.5 on the three weight matrices and none on the biases
+ * (our qdf_adam with weight_decay and decay[] set the same way). Another test
+ * checks that the steady-state loop performs no system allocation.
  *
  * Tolerance: 1e-4, norm-wise relative per tensor, ||ours - torch||_2 / ||torch||_2.
  * An elementwise relative error is not meaningful here: float32 rounding error
@@ -68,9 +70,9 @@ static real *to_real(const double *d, size_t n) {
     return r;
 }
 
-static void net_load(net *nt) {
+static void net_load_from(net *nt, const char *fixture) {
     memset(nt, 0, sizeof *nt);
-    nt->fx = fx_load_test("nn_adam50.txt");
+    nt->fx = fx_load_test(fixture);
     assert_non_null(nt->fx);
     const char *names = fx_str(nt->fx, "param_names");
     assert_non_null(names);
@@ -103,6 +105,8 @@ static void net_load(net *nt) {
     assert_int_equal(nt->w[1]->rows, 1);
     assert_int_equal(nt->w[5]->cols, nt->n_out);
 }
+
+static void net_load(net *nt) { net_load_from(nt, "nn_adam50.txt"); }
 
 static void net_free(net *nt) {
     qdf_param_set_free(&nt->ps);
@@ -142,10 +146,10 @@ static double compare_params(net *nt, const char *prefix, int grads) {
     return worst;
 }
 
-static void test_adam50_matches_torch(void **st) {
-    (void)st;
+/* wd > 0: AdamW with decay on the weights (w[0], w[2], w[4]), not the biases. */
+static void adam50_matches_torch(const char *fixture, double wd) {
     net nt;
-    net_load(&nt);
+    net_load_from(&nt, fixture);
     int nl, one;
     const double *loss_ref = fx_array(nt.fx, "loss", &nl, &one);
     assert_non_null(loss_ref);
@@ -154,6 +158,8 @@ static void test_adam50_matches_torch(void **st) {
     qdf_ctx *ctx = qdf_ctx_new(1 << 20);
     qdf_adam opt;
     qdf_adam_init(&opt, &nt.ps, 1e-2);
+    opt.weight_decay = wd;
+    for (int k = 0; k < N_PARAMS; k += 2) opt.decay[k] = wd > 0;
     qdf_param_set_zero_grad(&nt.ps);
     double worst_loss = 0, worst_grad = 0, worst_p1 = 0, worst_p50 = 0;
     int worst_loss_step = 0;
@@ -194,6 +200,16 @@ static void test_adam50_matches_torch(void **st) {
     qdf_adam_free(&opt);
     qdf_ctx_free(ctx);
     net_free(&nt);
+}
+
+static void test_adam50_matches_torch(void **st) {
+    (void)st;
+    adam50_matches_torch("nn_adam50.txt", 0);
+}
+
+static void test_adamw50_matches_torch(void **st) {
+    (void)st;
+    adam50_matches_torch("nn_adamw50.txt", 0.5);
 }
 
 /* Issue 2: no malloc/free in the steady-state loop. The context starts with a
@@ -298,6 +314,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_reader),
         cmocka_unit_test(test_adam50_matches_torch),
+        cmocka_unit_test(test_adamw50_matches_torch),
         cmocka_unit_test(test_no_system_alloc_in_steady_state),
         cmocka_unit_test(test_no_system_alloc_when_reserved),
     };

@@ -2,7 +2,9 @@
  * operation by operation (float32 arithmetic in the float build), so that our
  * runs track PyTorch's to rounding:
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
- *   denom = sqrt(v) / sqrt(1 - b2^t) + eps;  p -= (lr / (1 - b1^t)) m / denom */
+ *   denom = sqrt(v) / sqrt(1 - b2^t) + eps;  p -= (lr / (1 - b1^t)) m / denom
+ * With weight decay (torch.optim.AdamW), a decayed parameter is first scaled:
+ *   p *= 1 - lr wd */
 #include "adam.h"
 
 #include <math.h>
@@ -17,6 +19,8 @@ void qdf_adam_init(qdf_adam *opt, const qdf_param_set *ps, double lr) {
     opt->step = 0;
     opt->n = ps->n;
     memset(opt->frozen, 0, sizeof opt->frozen);
+    opt->weight_decay = 0;
+    memset(opt->decay, 0, sizeof opt->decay);
     for (int i = 0; i < ps->n; i++) {
         const size_t n = qdf_numel(ps->p[i]);
         opt->m[i] = calloc(n ? n : 1, sizeof(real));
@@ -51,6 +55,8 @@ void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps) {
         real *restrict pd = p->data;
         const real *restrict gd = p->grad;
         const long n = (long)qdf_numel(p);
+        /* 1 - lr wd rounded once from double, as torch's param.mul_(1 - lr * wd) */
+        const real keep = (real)(opt->decay[k] ? 1 - opt->lr * opt->weight_decay : 1);
         /* threads from 16k elements: the 250 x 250 layers (62,500) included;
          * simd: GCC 12 at -O2 leaves the loop scalar otherwise */
 #pragma omp parallel for simd if (n > 16384) schedule(static)
@@ -59,7 +65,7 @@ void qdf_adam_step(qdf_adam *opt, qdf_param_set *ps) {
             m[i] = m[i] * b1 + g * omb1;
             v[i] = v[i] * b2 + g * g * omb2;
             const real denom = sqrt(v[i]) / bc2_sqrt + eps;
-            pd[i] -= step_size * (m[i] / denom);
+            pd[i] = pd[i] * keep - step_size * (m[i] / denom);
         }
     }
 }

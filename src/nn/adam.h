@@ -1,6 +1,7 @@
-/* adam.h: Adam as torch.optim.Adam (betas 0.9/0.999, eps 1e-8, no weight decay),
- * with step learning-rate decay as torch.optim.lr_scheduler.StepLR. The moment
- * buffers and step count are plain data, saved in checkpoints. */
+/* adam.h: Adam as torch.optim.Adam (betas 0.9/0.999, eps 1e-8), optionally with
+ * decoupled weight decay as torch.optim.AdamW on the parameters marked in
+ * decay[], and step learning-rate decay as torch.optim.lr_scheduler.StepLR. The
+ * moment buffers and step count are plain data, saved in checkpoints. */
 #ifndef QDF_ADAM_H
 #define QDF_ADAM_H
 
@@ -13,6 +14,9 @@ typedef struct qdf_adam {
     real *v[QDF_MAX_PARAMS];   /* second moments */
     int n;
     unsigned char frozen[QDF_MAX_PARAMS]; /* 1: this parameter is not updated (nor its moments) */
+    double weight_decay;       /* AdamW's: each step first multiplies a decayed parameter by
+                                  1 - lr * weight_decay (0: plain Adam, the default) */
+    unsigned char decay[QDF_MAX_PARAMS]; /* 1: weight_decay applies to this parameter (none by default) */
 } qdf_adam;
 
 void qdf_adam_init(qdf_adam *opt, const qdf_param_set *ps, double lr);

@@ -74,3 +74,17 @@ int qdf_field_build(qdf_ctx *ctx, qdf_field *f, const qdf_molecule *const *mols,
     f->blocks.block_off = f->blk_off;
     return 0;
 }
+
+void qdf_field_turn(qdf_field *f, const qdf_grid *g, const double *R) {
+    for (int s = 0; s < f->n_mol; s++) {
+        double *F = f->frames + 9 * s, FR[9];
+        const double *Rs = R + 9 * s;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                FR[3 * i + j] = F[3 * i + 0] * Rs[0 + j] + F[3 * i + 1] * Rs[3 + j] + F[3 * i + 2] * Rs[6 + j];
+        memcpy(F, FR, sizeof FR);
+        const int a0 = f->atom_off[s];
+        qdf_grid_points(g, f->atom_xyz + 3 * (size_t)a0, f->atom_off[s + 1] - a0, F,
+                        f->points + 3 * (size_t)f->pt_off[s]);
+    }
+}

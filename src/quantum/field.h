@@ -36,4 +36,10 @@ typedef struct qdf_field {
 int qdf_field_build(qdf_ctx *ctx, qdf_field *f, const qdf_molecule *const *mols, int n,
                     const qdf_basis *b, const qdf_grid *g, qdf_frame_kind frame, char *err, int errlen);
 
+/* Turn every molecule's grid: frame s becomes F_s R_s (R: n_mol rotations,
+ * 3x3 row-major each) and its points are recomputed from the atoms, so the
+ * grid (and the angular orbitals) sit at another orientation around the same
+ * atoms. Training with random R is the rotation augmentation of qdf train. */
+void qdf_field_turn(qdf_field *f, const qdf_grid *g, const double *R);
+
 #endif

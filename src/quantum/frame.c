@@ -4,9 +4,26 @@
 #include <math.h>
 #include <string.h>
 
+#include "rng.h"
+
 void qdf_frame_identity(double F[9]) {
     memset(F, 0, 9 * sizeof(double));
     F[0] = F[4] = F[8] = 1;
+}
+
+void qdf_frame_random_rotation(qdf_rng *r, double R[9]) {
+    double q[4], n2 = 0;
+    do {
+        n2 = 0;
+        for (int k = 0; k < 4; k++) {
+            q[k] = qdf_rng_normal(r);
+            n2 += q[k] * q[k];
+        }
+    } while (n2 < 1e-12);
+    const double s = 1 / sqrt(n2), w = q[0] * s, x = q[1] * s, y = q[2] * s, z = q[3] * s;
+    R[0] = 1 - 2 * (y * y + z * z), R[1] = 2 * (x * y - w * z), R[2] = 2 * (x * z + w * y);
+    R[3] = 2 * (x * y + w * z), R[4] = 1 - 2 * (x * x + z * z), R[5] = 2 * (y * z - w * x);
+    R[6] = 2 * (x * z - w * y), R[7] = 2 * (y * z + w * x), R[8] = 1 - 2 * (x * x + y * y);
 }
 
 void qdf_eigen_sym3(const double A[9], double w[3], double V[9]) {

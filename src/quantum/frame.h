@@ -28,6 +28,10 @@
 /* F: 3x3 row-major, columns are the axes e1 e2 e3 (so lab = F * local). */
 void qdf_frame_principal(const int *z, const double *xyz, int n_atoms, double F[9]);
 void qdf_frame_identity(double F[9]);
+/* A rotation drawn uniformly (Haar measure) from SO(3): a normalised quaternion
+ * of four standard normal draws. R row-major, det +1. */
+struct qdf_rng;
+void qdf_frame_random_rotation(struct qdf_rng *r, double R[9]);
 /* Symmetric 3x3 eigen-decomposition (Jacobi): eigenvalues w descending, eigenvectors as columns of V. */
 void qdf_eigen_sym3(const double A[9], double w[3], double V[9]);
 

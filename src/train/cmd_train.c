@@ -64,9 +64,18 @@ static void usage(FILE *f) {
         "                           ReLU units that are active on no grid point of 256 training\n"
         "                           molecules; their outgoing weights start at zero, so the outputs\n"
         "                           do not change (off)\n"
+        "  --augment-rotations on|off\n"
+        "                           each epoch, turn every training molecule's grid (and angular\n"
+        "                           orbitals) about its atoms by a random rotation, drawn from the\n"
+        "                           seed, epoch and molecule; validation and prediction keep the\n"
+        "                           model's frame (off)\n"
         "  --ema-decay X            validate and save an exponential moving average of the weights,\n"
         "                           decay X per batch (e.g. 0.999: about 1000 batches); the steps\n"
         "                           still train the live weights; with --refit-readout off or select (off)\n"
+        "  --weight-decay X         AdamW's decoupled weight decay: every Adam step (two per batch)\n"
+        "                           first multiplies the dense layers' weight matrices by 1 - lr*X\n"
+        "                           (X per unit learning rate, dimensionless; biases, orbital\n"
+        "                           exponents and LCAO coefficients are not decayed) (0: off)\n"
         "  --max-minutes X          stop (with a checkpoint) after the epoch that passes X minutes\n"
         "  --threads N              OpenMP threads (default: all cores)\n"
         "  --quiet                  no progress line\n");
@@ -167,6 +176,8 @@ int qdf_cmd_train(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
         } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
+        } else if (!strcmp(a, "--augment-rotations")) { NEED_VALUE(); o.augment_rotations = onoff(v);
+        } else if (!strcmp(a, "--weight-decay")) { NEED_VALUE(); o.weight_decay = atof(v);
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
         } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));
         } else if (!strcmp(a, "--quiet")) { o.quiet = 1;
@@ -186,6 +197,10 @@ int qdf_cmd_train(int argc, char **argv) {
     }
     if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
         fprintf(stderr, "qdf train: --ema-decay is a number in [0, 1), not %g\n", o.ema_decay);
+        return QDF_EXIT_USAGE;
+    }
+    if (!(o.weight_decay >= 0 && o.weight_decay * o.lr < 1)) {
+        fprintf(stderr, "qdf train: --weight-decay is a number >= 0 with lr * X < 1, not %g\n", o.weight_decay);
         return QDF_EXIT_USAGE;
     }
     if (o.ema_decay > 0 && o.refit_readout == QDF_REFIT_ON) {

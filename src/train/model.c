@@ -85,6 +85,15 @@ int qdf_model_init(qdf_model *m, const qdf_hparams *hp, const int *elements, int
 
 void qdf_model_free(qdf_model *m) { qdf_param_set_free(&m->params); }
 
+int qdf_model_is_dense_weight(const qdf_model *m, const qdf_tensor *t) {
+    if (t == m->propW || t == m->densW || t == m->potW) return 1;
+    for (int l = 0; l < m->hp.layer_functional; l++)
+        if (t == m->fW[l]) return 1;
+    for (int l = 0; l < m->hp.layer_HK; l++)
+        if (t == m->hkW[l]) return 1;
+    return 0;
+}
+
 void qdf_model_forward(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_energy, int want_hk,
                        qdf_forward_out *out) {
     memset(out, 0, sizeof *out);

@@ -67,6 +67,9 @@ typedef struct qdf_model {
 int qdf_model_init(qdf_model *m, const qdf_hparams *hp, const int *elements, int n_elements,
                    qdf_rng *rng, char *err, int errlen);
 void qdf_model_free(qdf_model *m);
+/* 1 if t is the weight matrix of one of the model's dense layers (functional,
+ * property, density, HK, potential): what weight decay shrinks. */
+int qdf_model_is_dense_weight(const qdf_model *m, const qdf_tensor *t);
 
 /* The forward pass over a field. Outputs (arena tensors): E (S x n_out, model
  * units: see target_scale), psi, rho, V (P x 1). Any may be NULL if not wanted;

@@ -15,6 +15,7 @@
 #include "atomref.h"
 #include "dataset.h"
 #include "evaluate.h"
+#include "frame.h"
 #include "init_lsuv.h"
 #include "readout.h"
 #include "revive.h"
@@ -80,8 +81,15 @@ static int write_predictions(const char *path, const qdf_dataset *d, int n_out, 
     return qdf_atomic_commit(&af, err, sizeof err);
 }
 
+void qdf_augment_rotation(uint64_t seed, int epoch, int mol, double R[9]) {
+    qdf_rng r;
+    qdf_rng_seed(&r, seed ^ (0x9E3779B97F4A7C15ULL * (((uint64_t)(uint32_t)epoch << 32) | (uint32_t)mol) + 1));
+    qdf_frame_random_rotation(&r, R);
+}
+
 double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
-                      const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev, double *seconds) {
+                      const qdf_molecule *const *mols, int nb, const double *turn, double *lossV, double *abs_err_ev,
+                      double *seconds) {
     double t0 = now_s(), t1 = t0, t2 = t0;
     char err[256];
     *lossV = NAN;
@@ -92,6 +100,7 @@ double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, 
         fprintf(stderr, "qdf: %s\n", err);
         return NAN;
     }
+    if (turn) qdf_field_turn(f, &m->grid, turn);
     const int n_out = m->hp.n_out;
     real *tE = qdf_ctx_alloc(fctx, sizeof(real) * nb * n_out);
     for (int i = 0; i < nb; i++)
@@ -337,8 +346,13 @@ int qdf_train_run(const qdf_train_opts *o) {
         fclose(lf);
     }
     /* with the closed-form readout, gradient steps train only the features */
-    for (int k = 0; k < m.params.n; k++)
+    /* weight decay shrinks the dense layers' matrices only: biases set the ReLU
+     * thresholds, and the orbitals are normalised (their scale is no capacity) */
+    opt.weight_decay = o->weight_decay;
+    for (int k = 0; k < m.params.n; k++) {
         opt.frozen[k] = o->refit_readout == QDF_REFIT_ON && (m.params.p[k] == m.propW || m.params.p[k] == m.propb);
+        opt.decay[k] = qdf_model_is_dense_weight(&m, m.params.p[k]);
+    }
     fprintf(stderr,
             "qdf train: %d training, %d validation, %d test molecules (%d skipped); %d-%d atoms; %d orbital types; "
             "%zu parameters; target %s (%d value%s), atomref %s, scale %.4g eV\n",
@@ -369,10 +383,15 @@ int qdf_train_run(const qdf_train_opts *o) {
         int n_run = 0;
         for (int b = st.batch_pos; b < n_batches; b++) {
             const qdf_molecule *mols[256];
+            double turn[256 * 9];
             int nb = 0;
-            for (int i = b * o->batch_size; i < tr.n && nb < o->batch_size; i++) mols[nb++] = &tr.mols[perm[i]];
+            for (int i = b * o->batch_size; i < tr.n && nb < o->batch_size; i++) {
+                if (o->augment_rotations) qdf_augment_rotation(o->seed, epoch, perm[i], turn + 9 * nb);
+                mols[nb++] = &tr.mols[perm[i]];
+            }
             double lV = NAN, ae = NAN;
-            const double lE = qdf_train_step(fctx, ctx, &m, &opt, o->clip, mols, nb, &lV, &ae, NULL);
+            const double lE = qdf_train_step(fctx, ctx, &m, &opt, o->clip, mols, nb, o->augment_rotations ? turn : NULL,
+                                             &lV, &ae, NULL);
             if (!isfinite(lE) || !isfinite(lV) || (n_run > 50 && (lE > 1e3 * running / n_run + 1e3))) {
                 fprintf(stderr,
                         "\nqdf train: diverged at epoch %d batch %d (loss_E %g, loss_V %g); stopping. The last good "
@@ -457,9 +476,15 @@ int qdf_train_run(const qdf_train_opts *o) {
             st.best_val_mae = va.n > 0 ? mae_val : NAN;
             st.best_epoch = st.epoch;
         }
-        char ema_note[96] = "";
+        char ema_note[256] = "";
         if (st.ema)
             snprintf(ema_note, sizeof ema_note, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
+        if (o->augment_rotations)
+            snprintf(ema_note + strlen(ema_note), sizeof ema_note - strlen(ema_note),
+                     "; grids turned at random per molecule and epoch");
+        if (o->weight_decay > 0)
+            snprintf(ema_note + strlen(ema_note), sizeof ema_note - strlen(ema_note),
+                     "; AdamW weight decay %g on the dense weights", o->weight_decay);
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
                  "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s%s%s",

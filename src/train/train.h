@@ -38,8 +38,12 @@ typedef struct qdf_train_opts {
                              QDF_REFIT_SELECT: the steps train everything; after each epoch a
                              refitted copy of the readout is validated and saved as DIR/model.h5,
                              while the training state (DIR/last.h5) keeps its own readout */
+    double weight_decay;  /* AdamW's decoupled weight decay on the dense layers' weight matrices
+                             (not biases, orbital exponents or LCAO coefficients); 0: off */
     double ema_decay;     /* > 0: validate and save an exponential moving average of the
                              parameters (ema.h) with this decay per batch; 0: off */
+    int augment_rotations; /* 1: each epoch, turn every training molecule's grid by a random
+                             rotation (qdf_augment_rotation); validation keeps the model's frame */
     int revive_dead;      /* 1: after each epoch, re-initialise ReLU units that are dead on a
                              sample of 256 training molecules (revive.h) */
     int resume;
@@ -59,9 +63,17 @@ int qdf_train_run(const qdf_train_opts *o);
  * forward and a potential step. Returns the energy loss (model units); *lossV
  * the potential loss, *abs_err_ev the sum of |E - target| in eV before the
  * update; seconds (may be NULL) gets {inputs, energy step, potential step}.
- * fctx holds the batch's field, ctx the activations (both reset here). */
+ * turn (may be NULL): nb rotations (3x3 row-major) applied to the molecules'
+ * grids (qdf_field_turn). fctx holds the batch's field, ctx the activations
+ * (both reset here). */
 double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
-                      const qdf_molecule *const *mols, int nb, double *lossV, double *abs_err_ev, double *seconds);
+                      const qdf_molecule *const *mols, int nb, const double *turn, double *lossV, double *abs_err_ev,
+                      double *seconds);
+
+/* The grid rotation of rotation augmentation for training molecule index mol
+ * in epoch (0-based) of a run with this seed: a function of the three only, so
+ * a resumed run turns the grids as an uninterrupted one. */
+void qdf_augment_rotation(uint64_t seed, int epoch, int mol, double R[9]);
 
 /* Set by SIGINT/SIGTERM handlers: finish the step, checkpoint, exit. */
 extern volatile int qdf_train_stop_requested;

@@ -1,7 +1,9 @@
 """nn_reference.py: the PyTorch reference of tests/test_nn_vs_torch.c.
 
 A small network in float32, trained 50 Adam steps; writes
-tests/fixtures/nn_adam50.txt. Regenerate with
+tests/fixtures/nn_adam50.txt, and the same 50 steps with AdamW (decoupled weight
+decay WD on the three weight matrices, none on the biases) to
+tests/fixtures/nn_adamw50.txt. Regenerate both with
     /usr/bin/python3 tests/reference/nn_reference.py
 (from the repository root; PyTorch >= 1.13 and numpy).
 
@@ -13,7 +15,9 @@ Network (segments = molecules, rows = points):
     p  = per segment, n[seg].sum(0)                    (3 x 16)
     y  = Linear(16, 2)(p)                              (3 x 2)
     L  = F.mse_loss(y, target)                         (mean over 6 values)
-Optimiser torch.optim.Adam(lr=1e-2), default betas (0.9, 0.999) and eps 1e-8.
+Optimiser torch.optim.Adam(lr=1e-2), default betas (0.9, 0.999) and eps 1e-8;
+for nn_adamw50.txt torch.optim.AdamW with the same settings, weight_decay WD =
+0.5 on l1/l2/l3.weight and 0 on the biases.
 Step k (1..50): zero_grad, forward, backward, optimiser step.
 """
 import os
@@ -28,10 +32,13 @@ from fixture import FixtureWriter  # noqa: E402
 SEED = 20240501
 STEPS = 50
 LR = 1e-2
+WD = 0.5
 MAX_SENSITIVITY = 1e-5
 SEG = [7, 4, 9]
 N_IN, N_HID, N_OUT = 6, 16, 2
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "nn_adam50.txt")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
+OUT = os.path.join(FIXTURES, "nn_adam50.txt")
+OUT_W = os.path.join(FIXTURES, "nn_adamw50.txt")
 
 
 class Net(torch.nn.Module):
@@ -50,10 +57,10 @@ class Net(torch.nn.Module):
         return self.l3(torch.stack(pooled))
 
 
-def run(seed, dtype, fx=None):
+def run(seed, dtype, fx=None, wd=0.0):
     """Build the data and network from seed, train STEPS steps in dtype; return
     (losses, {name: params after STEPS}, {name: params after step 1}). With fx,
-    also write the fixture records."""
+    also write the fixture records. wd > 0: AdamW, decaying the weights only."""
     torch.manual_seed(seed)
     net = Net()                       # nn.Linear default init, drawn in float32
     x = torch.randn(sum(SEG), N_IN)
@@ -73,7 +80,13 @@ def run(seed, dtype, fx=None):
         fx.string("param_names", " ".join(names))
         for n, p in net.named_parameters():
             fx.array("init." + n, mat(p))
-    opt = torch.optim.Adam(net.parameters(), lr=LR)
+    if wd > 0:
+        weights = [p for n, p in net.named_parameters() if n.endswith(".weight")]
+        biases = [p for n, p in net.named_parameters() if not n.endswith(".weight")]
+        opt = torch.optim.AdamW([{"params": weights, "weight_decay": wd},
+                                 {"params": biases, "weight_decay": 0.0}], lr=LR)
+    else:
+        opt = torch.optim.Adam(net.parameters(), lr=LR)
     losses, after1 = [], {}
     for step in range(1, STEPS + 1):
         opt.zero_grad()
@@ -99,13 +112,13 @@ def run(seed, dtype, fx=None):
     return losses, after, after1
 
 
-def sensitivity(seed):
+def sensitivity(seed, wd=0.0):
     """Largest norm-wise relative difference between the float32 and the float64
     runs (losses, parameters after steps 1 and STEPS): how much this trajectory
     amplifies rounding. A float32 engine can only be expected to track torch's
     float32 run if this is well below the test tolerance."""
-    l32, p32, q32 = run(seed, torch.float32)
-    l64, p64, q64 = run(seed, torch.float64)
+    l32, p32, q32 = run(seed, torch.float32, wd=wd)
+    l64, p64, q64 = run(seed, torch.float64, wd=wd)
     worst = max(abs(a - b) / abs(b) for a, b in zip(l32, l64))
     for A, B in ((p32, p64), (q32, q64)):
         for n in B:
@@ -118,19 +131,22 @@ def main():
     # README: with an unlucky draw, a column that is non-zero in one row only
     # has normalised value 1 and true gradient 0, float32 rounding leaves ~1e-8
     # there, and Adam's first step turns that into an update of ~lr/2).
-    seed = SEED
-    while True:
-        s = sensitivity(seed)
-        print("seed %d: float32 vs float64 trajectory differ by %.3g" % (seed, s))
-        if s < MAX_SENSITIVITY:
-            break
-        seed += 1
-    fx = FixtureWriter(OUT, header=[__doc__.strip(), "torch %s, seed %d" % (torch.__version__, seed),
-                                    "float32 vs float64 trajectory: max norm-wise relative "
-                                    "difference %.3g" % s])
-    losses, _, _ = run(seed, torch.float32, fx)
-    fx.save()
-    print("wrote %s: seed %d, loss %.6g -> %.6g" % (OUT, seed, losses[0], losses[-1]))
+    for out, wd in ((OUT, 0.0), (OUT_W, WD)):
+        seed = SEED
+        while True:
+            s = sensitivity(seed, wd)
+            print("seed %d: float32 vs float64 trajectory differ by %.3g" % (seed, s))
+            if s < MAX_SENSITIVITY:
+                break
+            seed += 1
+        header = [__doc__.strip(), "torch %s, seed %d" % (torch.__version__, seed)]
+        if wd > 0:
+            header.append("AdamW, weight_decay %g on the weights" % wd)
+        header.append("float32 vs float64 trajectory: max norm-wise relative difference %.3g" % s)
+        fx = FixtureWriter(out, header=header)
+        losses, _, _ = run(seed, torch.float32, fx, wd)
+        fx.save()
+        print("wrote %s: seed %d, loss %.6g -> %.6g" % (out, seed, losses[0], losses[-1]))
 
 
 if __name__ == "__main__":
