@@ -31,6 +31,10 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "dataset.h"
+#include "evaluate.h"
+#include "exitcodes.h"
+#include "model_io.h"
 #include "testutil.h"
 
 static char DIR_[256], MODEL[300], EX[1024];
@@ -242,6 +246,62 @@ static void test_formats_agree(void **st) {
         }
     }
     for (int k = 0; k < 4; k++) free(t[k].buf);
+}
+
+/* The expected energies of test_orientations, printed one per line:
+ * argv = {_, model, input, K}. Run in a child (run()), as the library's
+ * OpenMP must not start in this process, which forks afterwards. */
+static int energies_with_orientations(int argc, char **argv) {
+    if (argc != 4) return 2;
+    qdf_model m;
+    char err[512];
+    if (qdf_model_load(argv[1], &m, NULL, NULL, 0, NULL, 0, err, sizeof err)) return 4;
+    m.hp.orientations = atoi(argv[3]);
+    qdf_dataset d = {0};
+    char *files[1] = {argv[2]};
+    qdf_reader_opts ro = {0};
+    if (qdf_dataset_load(&d, files, 1, &ro, NULL, err, sizeof err)) return 3;
+    double *e = malloc(sizeof(double) * d.n);
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    qdf_predict_many(ctx, &m, d.mols, d.n, 8, e);
+    printf("energy_eV\n");
+    for (int i = 0; i < d.n; i++) printf("%.9f\n", e[i]);
+    qdf_ctx_free(ctx);
+    free(e);
+    qdf_dataset_free(&d);
+    qdf_model_free(&m);
+    return 0;
+}
+
+/* --orientations K: the energies are the model's averaged over K grid
+ * orientations (qdf_predict_many with hp.orientations = K, tested in
+ * test_eval.c), not the one-orientation energies; 0 is refused. */
+static void test_orientations(void **st) {
+    (void)st;
+    char p[1100];
+    snprintf(p, sizeof p, "%s/examples.xyz", EX);
+    table t1, t4, ref;
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, p, NULL), 0);
+    read_table(&t1, '\t');
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--orientations", "4", p, NULL), 0);
+    read_table(&t4, '\t');
+    assert_int_equal(run(energies_with_orientations, NULL, "expect", MODEL, p, "4", NULL), 0);
+    read_table(&ref, '\t');
+    assert_int_equal(ref.nr, t4.nr);
+    const int c = col(&t4, "energy_eV");
+    int differ = 0;
+    for (int i = 0; i < t4.nr; i++) {
+        const double e = atof(ref.cell[i][0]);
+        assert_float_equal(atof(t4.cell[i][c]), e, 1e-5 * (1 + fabs(e)));
+        differ += fabs(atof(t4.cell[i][c]) - atof(t1.cell[i][c])) > 1e-5;
+    }
+    printf("%d of %d energies change with 4 orientations\n", differ, t4.nr);
+    assert_true(differ > t4.nr / 2);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--orientations", "0", p, NULL),
+                     QDF_EXIT_USAGE);
+    free(t1.buf);
+    free(t4.buf);
+    free(ref.buf);
 }
 
 /* The raw QM9 file of methane (formats/, with its Mulliken column and *^
@@ -459,7 +519,8 @@ static void test_info(void **st) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_formats_agree),       cmocka_unit_test(test_raw_qm9_file),
+        cmocka_unit_test(test_formats_agree),
+        cmocka_unit_test(test_orientations),       cmocka_unit_test(test_raw_qm9_file),
         cmocka_unit_test(test_order_across_chunks),
         cmocka_unit_test(test_bad_molecule_in_middle), cmocka_unit_test(test_unsupported_element),
         cmocka_unit_test(test_jsonl_and_csv),       cmocka_unit_test(test_stdin),

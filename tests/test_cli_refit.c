@@ -96,6 +96,42 @@ static void test_refit_changes_only_the_readout(void **st) {
     assert_true(fabs(json_number(text, "train_mae_after_eV") - after) < 1e-4);
 }
 
+/* --orientations K: the new model keeps K, and its readout is the ridge
+ * solution for the K-orientation features: refitting it again (with its own
+ * setting) changes nothing, while the training MAE of the one-orientation
+ * model differs. */
+static void test_orientations(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char out[500], out2[500], js[500], text[2048];
+    snprintf(out, sizeof out, "%s/orient.h5", TMP);
+    snprintf(out2, sizeof out2, "%s/orient2.h5", TMP);
+    snprintf(js, sizeof js, "%s/orient.json", TMP);
+    char *a[] = {"refit", "--model", MODEL, "--train", TRAIN, "--out", out, "--orientations", "3", "--json", NULL};
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, a, js), QDF_EXIT_OK);
+    assert_int_equal(tu_slurp(js, text, sizeof text), 0);
+    const double fit3 = json_number(text, "train_mae_after_eV");
+    qdf_model m;
+    char err[512];
+    assert_int_equal(qdf_model_load(out, &m, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_int_equal(m.hp.orientations, 3);
+    qdf_model_free(&m);
+    char *b[] = {"refit", "--model", out, "--train", TRAIN, "--out", out2, "--json", NULL};
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, b, js), QDF_EXIT_OK);
+    assert_int_equal(tu_slurp(js, text, sizeof text), 0);
+    printf("3 orientations: training MAE after the refit %.6f eV, on a second refit %.6f -> %.6f eV\n", fit3,
+           json_number(text, "train_mae_before_eV"), json_number(text, "train_mae_after_eV"));
+    assert_true(fabs(json_number(text, "train_mae_before_eV") - fit3) < 1e-4);
+    assert_true(fabs(json_number(text, "train_mae_after_eV") - fit3) < 1e-4);
+    char *c[] = {"refit", "--model", out, "--train", TRAIN, "--out", out2, "--orientations", "1", "--json", NULL};
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, c, js), QDF_EXIT_OK);
+    assert_int_equal(tu_slurp(js, text, sizeof text), 0);
+    printf("the same readout with 1 orientation: training MAE %.6f eV\n", json_number(text, "train_mae_before_eV"));
+    assert_true(fabs(json_number(text, "train_mae_before_eV") - fit3) > 1e-4);
+    char *bad[] = {"refit", "--model", MODEL, "--train", TRAIN, "--out", out, "--orientations", "65", NULL};
+    assert_int_equal(tu_run_cmd(qdf_cmd_refit, bad, NULL), QDF_EXIT_USAGE);
+}
+
 static void test_errors(void **st) {
     (void)st;
     if (access(TRAIN, R_OK) != 0) skip();
@@ -128,6 +164,7 @@ static void test_errors(void **st) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refit_changes_only_the_readout),
+        cmocka_unit_test(test_orientations),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

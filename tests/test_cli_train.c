@@ -101,7 +101,7 @@ static void test_options_reach_the_model(void **st) {
     snprintf(out, sizeof out, "%s/options", TMP);
     char *argv[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "1", "--basis", "STO-3G", "--radius", "0.6",
                     "--grid-interval", "0.25", "--angular-p", "--frame", "lab", "--potential", "coulomb",
-                    "--coulomb-smear", "0.35", "--atomref", "on", "--pooling", "sum", SMALL, NULL};
+                    "--coulomb-smear", "0.35", "--atomref", "on", "--pooling", "sum", "--orientations", "3", SMALL, NULL};
     assert_int_equal(run(argv), QDF_EXIT_OK);
     qdf_model m;
     char err[512];
@@ -118,6 +118,7 @@ static void test_options_reach_the_model(void **st) {
     assert_int_equal(m.hp.frame, QDF_FRAME_LAB);
     assert_int_equal(m.hp.potential, QDF_POT_COULOMB);
     assert_float_equal(m.hp.coulomb_smear, 0.35, 1e-12);
+    assert_int_equal(m.hp.orientations, 3);
     assert_int_equal(m.use_atomref, 1);
     assert_int_equal(m.basis.count[6], 1 + 1 + 3); /* STO-3G, angular: 1s, 2s, 2px 2py 2pz */
     qdf_model_free(&m);

@@ -4,7 +4,11 @@
  * so the MAE/RMSE, the curve (MAE by atom count) and the interpolation /
  * extrapolation split (the model says max_atoms = 5) are known exactly. Checks
  * the TSV, the JSON summary, and the SVG (well-formed enough: axis labels, one
- * polyline per model, the extrapolation marker) with one and two models. */
+ * polyline per model, the extrapolation marker) with one and two models.
+ * Orientation averaging: a model with hp.orientations = 3 predicts the mean of
+ * the three energies of the grid turned by qdf_frame_orientation(0..2),
+ * computed here step by step; it stays rotation-invariant; qdf eval
+ * --orientations uses it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +24,7 @@
 #include "commands.h"
 #include "evaluate.h"
 #include "exitcodes.h"
+#include "frame.h"
 #include "model_io.h"
 #include "molecules.h"
 #include "svg_plot.h"
@@ -198,6 +203,86 @@ static void test_usage_and_errors(void **st) {
     assert_int_equal(run_eval(5, a4), QDF_EXIT_USAGE);
 }
 
+/* Energy (eV, output 0) of one molecule with the grid turned by orientation r. */
+static double energy_turned(qdf_model *m, const qdf_molecule *mol, int r) {
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    qdf_ctx_set_grad(ctx, 0);
+    qdf_field f;
+    char err[256];
+    const qdf_molecule *mols[1] = {mol};
+    assert_int_equal(qdf_field_build(ctx, &f, mols, 1, &m->basis, &m->grid, m->hp.frame, err, sizeof err), 0);
+    double R[9];
+    qdf_frame_orientation(r, R);
+    qdf_field_turn(&f, &m->grid, R);
+    qdf_forward_out o;
+    qdf_model_forward(ctx, m, &f, 1, 0, &o);
+    const double e = qdf_model_energy_ev(m, mol, o.E->data, 0);
+    qdf_ctx_free(ctx);
+    return e;
+}
+
+static void test_orientation_average(void **st) {
+    (void)st;
+    qdf_model m;
+    make_model(&m, 3);
+    qdf_molecule mols[3], rot;
+    tm_ethanol(&mols[0]);
+    tm_water(&mols[1]);
+    tm_benzene(&mols[2]);
+    tm_ethanol(&rot);
+    double R[9];
+    const double t[3] = {1.5, -0.5, 2};
+    tm_random_rotation(9, R);
+    tm_transform(&rot, R, t);
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    double p1[3], p3[3], prot;
+    qdf_predict_many(ctx, &m, mols, 3, 16, p1);
+    m.hp.orientations = 3;
+    qdf_predict_many(ctx, &m, mols, 3, 2, p3);   /* batches of 2 and 1 */
+    qdf_predict_many(ctx, &m, &rot, 1, 1, &prot);
+    for (int i = 0; i < 3; i++) {
+        const double e0 = energy_turned(&m, &mols[i], 0), e1 = energy_turned(&m, &mols[i], 1),
+                     e2 = energy_turned(&m, &mols[i], 2);
+        printf("molecule %d: E in 3 orientations %.6f %.6f %.6f eV, mean %.6f, predicted %.6f (1 orientation %.6f)\n",
+               i, e0, e1, e2, (e0 + e1 + e2) / 3, p3[i], p1[i]);
+        assert_float_equal(e0, p1[i], 1e-6 * (1 + fabs(e0)));
+        assert_float_equal(p3[i], (e0 + e1 + e2) / 3, 1e-5 * (1 + fabs(e0)));
+        assert_true(fabs(e1 - e0) > 1e-6 * (1 + fabs(e0)));   /* the orientations differ */
+    }
+    printf("rotated and moved ethanol: %.6f eV (unrotated %.6f)\n", prot, p3[0]);
+    assert_float_equal(prot, p3[0], 1e-5 * (1 + fabs(p3[0])));
+
+    /* qdf eval --orientations 3 reports the MAE of those predictions */
+    char *argv[] = {"eval", "--model", MODEL, DATA, "--json", "--orientations", "3", NULL};
+    assert_int_equal(run_eval(7, argv), QDF_EXIT_OK);
+    qdf_molecule all[5];
+    tm_water(&all[0]);
+    tm_hcn(&all[1]);
+    tm_methane(&all[2]);
+    tm_ethanol(&all[3]);
+    tm_benzene(&all[4]);
+    double q1[5], q3[5], mae = 0;
+    m.hp.orientations = 1;
+    qdf_predict_many(ctx, &m, all, 5, 16, q1);
+    m.hp.orientations = 3;
+    qdf_predict_many(ctx, &m, all, 5, 16, q3);
+    for (int i = 0; i < 5; i++) mae += fabs(q3[i] - (q1[i] + OFFSET[i])) / 5;
+    char buf[4096];
+    FILE *f = fopen(JSON, "r");
+    const size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    printf("qdf eval --orientations 3: %s", buf);
+    assert_float_equal(json_after(buf, "\"mae_eV\": "), mae, 1e-6);
+    char *bad[] = {"eval", "--model", MODEL, DATA, "--orientations", "0", NULL};
+    assert_int_equal(run_eval(6, bad), QDF_EXIT_USAGE);
+    for (int i = 0; i < 5; i++) qdf_molecule_free(&all[i]);
+    for (int i = 0; i < 3; i++) qdf_molecule_free(&mols[i]);
+    qdf_molecule_free(&rot);
+    qdf_ctx_free(ctx);
+    qdf_model_free(&m);
+}
+
 static void test_ticks(void **st) {
     (void)st;
     double t0, step;
@@ -214,6 +299,7 @@ int main(void) {
         cmocka_unit_test(test_errors_and_curve),
         cmocka_unit_test(test_two_models),
         cmocka_unit_test(test_usage_and_errors),
+        cmocka_unit_test(test_orientation_average),
         cmocka_unit_test(test_ticks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -39,7 +39,7 @@ static int setup_dir(void **st) {
 
 static int teardown_dir(void **st) {
     (void)st;
-    static const char *files[] = {"model.h5", "ckpt.h5", "text.h5", "half.h5", "otherbasis.h5", "model.h5.tmp"};
+    static const char *files[] = {"model.h5", "ckpt.h5", "text.h5", "half.h5", "otherbasis.h5", "orient.h5", "model.h5.tmp"};
     char p[512];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         path_in_dir(p, sizeof p, files[i]);
@@ -66,6 +66,7 @@ static void make_model(qdf_model *m, qdf_rng *r) {
     hp.frame = QDF_FRAME_PRINCIPAL;
     hp.potential = QDF_POT_COULOMB;
     hp.coulomb_smear = 0.25;
+    hp.orientations = 5;
     const int el[] = {1, 6, 7, 8};
     char err[256];
     qdf_rng_seed(r, 42);
@@ -95,6 +96,7 @@ static void assert_hparams_equal(const qdf_hparams *a, const qdf_hparams *b) {
     assert_int_equal(a->frame, b->frame);
     assert_int_equal(a->potential, b->potential);
     assert_true(a->coulomb_smear == b->coulomb_smear);
+    assert_int_equal(a->orientations, b->orientations);
 }
 
 static void assert_models_equal(const qdf_model *a, const qdf_model *b) {
@@ -349,6 +351,24 @@ static void test_load_errors(void **st) {
     assert_true(H5LTset_attribute_string(h, "/", "basis", "9-99Z") >= 0);
     H5Fclose(h);
     expect_load_error(path, "unknown basis");
+
+    /* orientations: out of range is an error; a file written before the
+     * attribute existed loads with 1 */
+    path_in_dir(path, sizeof path, "orient.h5");
+    assert_int_equal(qdf_model_save(path, &a, NULL, NULL, NULL, err, sizeof err), 0);
+    h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(h >= 0);
+    const int zero = 0;
+    assert_true(H5LTset_attribute_int(h, "/", "orientations", &zero, 1) >= 0);
+    H5Fclose(h);
+    expect_load_error(path, "orientations 0");
+    h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(H5Adelete(h, "orientations") >= 0);
+    H5Fclose(h);
+    qdf_model old;
+    assert_int_equal(qdf_model_load(path, &old, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_int_equal(old.hp.orientations, 1);
+    qdf_model_free(&old);
 
     /* the good file still loads after all that */
     qdf_model b;

@@ -26,6 +26,16 @@ void qdf_frame_random_rotation(qdf_rng *r, double R[9]) {
     R[6] = 2 * (x * z - w * y), R[7] = 2 * (y * z + w * x), R[8] = 1 - 2 * (x * x + y * y);
 }
 
+void qdf_frame_orientation(int k, double R[9]) {
+    if (k <= 0) {
+        qdf_frame_identity(R);
+        return;
+    }
+    qdf_rng r;
+    qdf_rng_seed(&r, 0x51444F5249454E54ULL + (uint64_t)k);
+    qdf_frame_random_rotation(&r, R);
+}
+
 void qdf_eigen_sym3(const double A[9], double w[3], double V[9]) {
     double a[3][3];
     for (int i = 0; i < 3; i++)

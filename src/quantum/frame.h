@@ -32,6 +32,11 @@ void qdf_frame_identity(double F[9]);
  * of four standard normal draws. R row-major, det +1. */
 struct qdf_rng;
 void qdf_frame_random_rotation(struct qdf_rng *r, double R[9]);
+/* The k-th orientation of a prediction averaged over grid orientations: the
+ * identity for k = 0, then fixed rotations (Haar-random draws from a constant
+ * seed, the same in every run), applied relative to the molecule's frame. */
+#define QDF_MAX_ORIENTATIONS 64
+void qdf_frame_orientation(int k, double R[9]);
 /* Symmetric 3x3 eigen-decomposition (Jacobi): eigenvalues w descending, eigenvectors as columns of V. */
 void qdf_eigen_sym3(const double A[9], double w[3], double V[9]);
 

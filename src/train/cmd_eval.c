@@ -15,6 +15,7 @@
 #include "dataset.h"
 #include "evaluate.h"
 #include "exitcodes.h"
+#include "frame.h"
 #include "model_io.h"
 #include "svg_plot.h"
 
@@ -40,6 +41,8 @@ static void usage(FILE *f) {
         "  --json            print the summary as JSON instead of text\n"
         "  --target NAME     property of raw QM9 files: u0_atomization (default), u0, homo, lumo, gap\n"
         "  --batch-size N    molecules per forward pass (16)\n"
+        "  --orientations K  average each energy over K grid orientations (1-64; default: the\n"
+        "                    model's own setting, 1 unless trained with --orientations)\n"
         "  --threads N       OpenMP threads (default: all cores)\n\n"
         "exit codes: 0 ok, 2 usage, 3 unreadable input or no references, 4 bad model,\n"
         "            5 cannot write an output, 8 some molecules skipped\n");
@@ -214,7 +217,7 @@ static int write_plot(const char *path, const eval_result *r, int nr, char *err,
 
 int qdf_cmd_eval(int argc, char **argv) {
     const char *model_path = NULL, *model2_path = NULL, *plot = NULL, *tsv = NULL;
-    int json = 0, batch = EVAL_BATCH;
+    int json = 0, batch = EVAL_BATCH, orientations = 0;
     qdf_reader_opts ropts = {QDF_QM9_U0_ATOMIZATION};
     char **files = calloc((size_t)argc + 1, sizeof *files);
     int n_files = 0;
@@ -224,7 +227,7 @@ int qdf_cmd_eval(int argc, char **argv) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         const int takes = !strcmp(a, "--model") || !strcmp(a, "--model2") || !strcmp(a, "--plot") ||
                           !strcmp(a, "--tsv") || !strcmp(a, "--target") || !strcmp(a, "--batch-size") ||
-                          !strcmp(a, "--threads");
+                          !strcmp(a, "--threads") || !strcmp(a, "--orientations");
         if (takes && !v) {
             fprintf(stderr, "qdf eval: %s needs a value (see qdf eval --help)\n", a);
             free(files);
@@ -240,6 +243,14 @@ int qdf_cmd_eval(int argc, char **argv) {
         } else if (!strcmp(a, "--tsv")) { tsv = v; i++;
         } else if (!strcmp(a, "--json")) { json = 1;
         } else if (!strcmp(a, "--batch-size")) { batch = atoi(v); i++;
+        } else if (!strcmp(a, "--orientations")) {
+            orientations = atoi(v);
+            i++;
+            if (orientations < 1 || orientations > QDF_MAX_ORIENTATIONS) {
+                fprintf(stderr, "qdf eval: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+                free(files);
+                return QDF_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--threads")) { omp_set_num_threads(atoi(v) > 0 ? atoi(v) : 1); i++;
         } else if (!strcmp(a, "--target")) {
             ropts.qm9_property = qdf_qm9_property_from_name(v);
@@ -288,6 +299,7 @@ int qdf_cmd_eval(int argc, char **argv) {
             goto done;
         }
         res[k].loaded = 1;
+        if (orientations) res[k].m.hp.orientations = orientations;
         res[k].max_atoms = res[k].m.max_atoms;
         res[k].min_atoms = res[k].m.min_atoms;
     }

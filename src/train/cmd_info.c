@@ -100,9 +100,9 @@ int qdf_cmd_info(int argc, char **argv) {
         fprintf(f,
                 ", \"radius_A\": %g, \"grid_interval_A\": %g, \"dim\": %d, \"layer_functional\": %d, "
                 "\"hidden_HK\": %d, \"layer_HK\": %d, \"pooling\": \"%s\", \"n_out\": %d, \"angular_p\": %s, "
-                "\"frame\": \"%s\", \"potential\": \"%s\", \"coulomb_smear_A\": %g}",
+                "\"frame\": \"%s\", \"potential\": \"%s\", \"coulomb_smear_A\": %g, \"orientations\": %d}",
                 hp->radius, hp->grid_interval, hp->dim, hp->layer_functional, hp->hidden_HK, hp->layer_HK, pool,
-                hp->n_out, hp->angular_p ? "true" : "false", frame, pot, hp->coulomb_smear);
+                hp->n_out, hp->angular_p ? "true" : "false", frame, pot, hp->coulomb_smear, hp->orientations);
         fprintf(f, ", \"use_atomref\": %s, \"target_scale_eV\": %.17g, \"atomref_eV\": {",
                 m->use_atomref ? "true" : "false", m->target_scale);
         first = 1;
@@ -129,6 +129,7 @@ int qdf_cmd_info(int argc, char **argv) {
                 hp->basis, hp->radius, hp->grid_interval, hp->dim, hp->layer_functional, hp->hidden_HK,
                 hp->layer_HK, pool, hp->angular_p ? "on" : "off", frame, pot);
         if (hp->potential == QDF_POT_COULOMB) fprintf(f, " (smear %g A)", hp->coulomb_smear);
+        if (hp->orientations > 1) fprintf(f, "; energies averaged over %d grid orientations", hp->orientations);
         fprintf(f, "\ntarget handling atomref %s; scale %.6g eV\n", m->use_atomref ? "on" : "off", m->target_scale);
         if (m->use_atomref) {
             fprintf(f, "atomref eV/atom");

@@ -18,6 +18,7 @@
 #include "elements.h"
 #include "evaluate.h"
 #include "exitcodes.h"
+#include "frame.h"
 #include "model_io.h"
 #include "reader.h"
 
@@ -51,6 +52,8 @@ static void usage(FILE *f) {
         "  --input-format FMT       auto (default: by extension and content), txt, xyz (also extended\n"
         "                           XYZ), qm9, sdf\n"
         "  --batch N                molecules per forward pass (8; 1-256)\n"
+        "  --orientations K         average each energy over K grid orientations, K times the work\n"
+        "                           (1-64; default: the model's own setting)\n"
         "  --threads N              OpenMP threads; batches run in parallel (default: all cores)\n"
         "  --help                   this text\n\n"
         "Bad molecules are skipped with one line each on standard error (FILE:LINE: molecule ID: reason);\n"
@@ -251,7 +254,7 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
 
 int qdf_cmd_predict(int argc, char **argv) {
     const char *model_path = NULL, *out_path = NULL;
-    int out_fmt = OUT_TSV, batch = 8, nthr = omp_get_max_threads();
+    int out_fmt = OUT_TSV, batch = 8, nthr = omp_get_max_threads(), orientations = 0;
     qdf_format in_fmt = QDF_FMT_AUTO;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int n_inputs = 0;
@@ -293,6 +296,14 @@ int qdf_cmd_predict(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
             in_fmt = (qdf_format)f;
+        } else if (!strcmp(a, "--orientations")) {
+            NEED_VALUE();
+            orientations = atoi(v);
+            if (orientations < 1 || orientations > QDF_MAX_ORIENTATIONS) {
+                fprintf(stderr, "qdf predict: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+                free(inputs);
+                return QDF_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--batch")) {
             NEED_VALUE();
             batch = atoi(v);
@@ -338,6 +349,7 @@ int qdf_cmd_predict(int argc, char **argv) {
         free(inputs);
         return QDF_EXIT_MODEL;
     }
+    if (orientations) m->hp.orientations = orientations;
     const int n_out = m->hp.n_out;
 
     writer w;

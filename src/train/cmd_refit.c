@@ -14,6 +14,7 @@
 #include "dataset.h"
 #include "evaluate.h"
 #include "exitcodes.h"
+#include "frame.h"
 #include "json_out.h"
 #include "model_io.h"
 #include "readout.h"
@@ -34,6 +35,9 @@ static void usage(FILE *f) {
         "  --out NEW.h5      the refitted model (written atomically; may not be M itself)\n"
         "  --val FILE...     report the MAE on these before and after\n"
         "  --batch N         molecules per forward pass (8)\n"
+        "  --orientations K  the new model averages each energy over K grid orientations (1-64),\n"
+        "                    and the readout is fitted to the averaged features (default: the\n"
+        "                    model's own setting)\n"
         "  --json            one JSON object on stdout with the figures\n"
         "  --help            this text\n"
         "exit codes: 0 ok, 2 usage, 3 bad input, 4 no model / bad model, 5 cannot write output\n");
@@ -42,7 +46,7 @@ static void usage(FILE *f) {
 int qdf_cmd_refit(int argc, char **argv) {
     const char *model = NULL, *out = NULL;
     char **train = NULL, **val = NULL;
-    int n_train = 0, n_val = 0, batch = 8, json = 0;
+    int n_train = 0, n_val = 0, batch = 8, json = 0, orientations = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -56,7 +60,8 @@ int qdf_cmd_refit(int argc, char **argv) {
                 fprintf(stderr, "qdf refit: %s needs at least one file (see qdf refit --help)\n", a);
                 return QDF_EXIT_USAGE;
             }
-        } else if (!strcmp(a, "--model") || !strcmp(a, "--out") || !strcmp(a, "--batch")) {
+        } else if (!strcmp(a, "--model") || !strcmp(a, "--out") || !strcmp(a, "--batch") ||
+                   !strcmp(a, "--orientations")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "qdf refit: %s needs a value (see qdf refit --help)\n", a);
                 return QDF_EXIT_USAGE;
@@ -64,7 +69,11 @@ int qdf_cmd_refit(int argc, char **argv) {
             const char *v = argv[++i];
             if (!strcmp(a, "--model")) model = v;
             else if (!strcmp(a, "--out")) out = v;
-            else batch = atoi(v);
+            else if (!strcmp(a, "--batch")) batch = atoi(v);
+            else if ((orientations = atoi(v)) < 1 || orientations > QDF_MAX_ORIENTATIONS) {
+                fprintf(stderr, "qdf refit: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+                return QDF_EXIT_USAGE;
+            }
         } else {
             fprintf(stderr, "qdf refit: unknown argument '%s' (see qdf refit --help)\n", a);
             return QDF_EXIT_USAGE;
@@ -88,6 +97,7 @@ int qdf_cmd_refit(int argc, char **argv) {
         free(m);
         return QDF_EXIT_MODEL;
     }
+    if (orientations) m->hp.orientations = orientations;
     qdf_dataset tr = {0}, va = {0};
     qdf_reader_opts ro = {0};
     int rc = QDF_EXIT_OK;

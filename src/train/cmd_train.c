@@ -7,6 +7,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "exitcodes.h"
+#include "frame.h"
 #include "train.h"
 
 static void usage(FILE *f) {
@@ -64,6 +65,9 @@ static void usage(FILE *f) {
         "                           ReLU units that are active on no grid point of 256 training\n"
         "                           molecules; their outgoing weights start at zero, so the outputs\n"
         "                           do not change (off)\n"
+        "  --orientations K         validation and the saved models average each energy over K grid\n"
+        "                           orientations (qdf eval/predict do too), K times the work;\n"
+        "                           1-64; on --resume, changes the model's setting (1)\n"
         "  --augment-rotations on|off\n"
         "                           each epoch, turn every training molecule's grid (and angular\n"
         "                           orbitals) about its atoms by a random rotation, drawn from the\n"
@@ -176,6 +180,11 @@ int qdf_cmd_train(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
         } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
+        } else if (!strcmp(a, "--orientations")) { NEED_VALUE(); o.orientations = atoi(v);
+            if (o.orientations < 1 || o.orientations > QDF_MAX_ORIENTATIONS) {
+                fprintf(stderr, "qdf train: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+                return QDF_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--augment-rotations")) { NEED_VALUE(); o.augment_rotations = onoff(v);
         } else if (!strcmp(a, "--weight-decay")) { NEED_VALUE(); o.weight_decay = atof(v);
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);

@@ -4,10 +4,15 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
 
 /* The energy forward over many molecules: energies in eV (out, n x n_out)
  * and/or the pooled features (pooled, n x dim); NaN rows for molecules the
- * model cannot handle. */
+ * model cannot handle. With hp.orientations = K > 1 both are means over the
+ * grid turned by qdf_frame_orientation(0 .. K-1) (E is linear in the pooled
+ * features, so the mean E is the readout of the mean features). */
 static void forward_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, int n, int batch, double *out,
                          double *pooled) {
     const int n_out = out ? m->hp.n_out : 0, D = m->hp.dim;
@@ -33,23 +38,42 @@ static void forward_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, i
             }
         }
         if (k == 0) continue;
-        qdf_ctx_reset(ctx);
-        qdf_field f;
-        char err[256];
-        if (qdf_field_build(ctx, &f, ptr, k, &m->basis, &m->grid, m->hp.frame, err, sizeof err) != 0) {
+        const int K = m->hp.orientations > 1 ? m->hp.orientations : 1;
+        real Esum[256 * QDF_MAX_TARGETS];
+        for (int i = 0; i < k * n_out; i++) Esum[i] = 0;
+        for (int i = 0; pooled && i < k; i++)
+            for (int j = 0; j < D; j++) pooled[(size_t)idx[i] * D + j] = 0;
+        int failed = 0;
+        for (int r = 0; r < K && !failed; r++) {
+            qdf_ctx_reset(ctx);
+            qdf_field f;
+            char err[256];
+            if (qdf_field_build(ctx, &f, ptr, k, &m->basis, &m->grid, m->hp.frame, err, sizeof err) != 0) {
+                failed = 1;
+                break;
+            }
+            if (r > 0) {
+                double *R = qdf_ctx_alloc(ctx, sizeof(double) * 9 * k);
+                qdf_frame_orientation(r, R);
+                for (int i = 1; i < k; i++) memcpy(R + 9 * i, R, sizeof(double) * 9);
+                qdf_field_turn(&f, &m->grid, R);
+            }
+            qdf_forward_out o;
+            qdf_model_forward(ctx, m, &f, 1, 0, &o);
+            for (int i = 0; i < k * n_out; i++) Esum[i] += o.E->data[i] / K;
+            for (int i = 0; pooled && i < k; i++)
+                for (int j = 0; j < D; j++) pooled[(size_t)idx[i] * D + j] += o.pooled->data[(size_t)i * D + j] / K;
+        }
+        if (failed) {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < n_out; j++) out[(size_t)idx[i] * n_out + j] = NAN;
                 for (int j = 0; pooled && j < D; j++) pooled[(size_t)idx[i] * D + j] = NAN;
             }
             continue;
         }
-        qdf_forward_out o;
-        qdf_model_forward(ctx, m, &f, 1, 0, &o);
         for (int i = 0; i < k; i++)
             for (int j = 0; j < n_out; j++)
-                out[(size_t)idx[i] * n_out + j] = qdf_model_energy_ev(m, ptr[i], o.E->data + (size_t)i * n_out, j);
-        for (int i = 0; pooled && i < k; i++)
-            for (int j = 0; j < D; j++) pooled[(size_t)idx[i] * D + j] = o.pooled->data[(size_t)i * D + j];
+                out[(size_t)idx[i] * n_out + j] = qdf_model_energy_ev(m, ptr[i], Esum + (size_t)i * n_out, j);
     }
     qdf_ctx_reset(ctx);
     qdf_ctx_set_grad(ctx, was);

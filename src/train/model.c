@@ -23,6 +23,7 @@ void qdf_hparams_default(qdf_hparams *hp) {
     hp->frame = QDF_FRAME_PRINCIPAL;
     hp->potential = QDF_POT_GAUSSIAN;
     hp->coulomb_smear = 0.2;
+    hp->orientations = 1;
 }
 
 int qdf_model_init(qdf_model *m, const qdf_hparams *hp, const int *elements, int n_elements,

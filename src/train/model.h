@@ -37,6 +37,8 @@ typedef struct qdf_hparams {
     int frame;               /* QDF_FRAME_PRINCIPAL (rotation-invariant grid, default) */
     int potential;           /* QDF_POT_GAUSSIAN */
     double coulomb_smear;    /* Angstrom, for the coulomb potential (0.2) */
+    int orientations;        /* predictions average the energy over this many grid orientations
+                                (qdf_frame_orientation; 1: the model's frame only, the default) */
 } qdf_hparams;
 
 void qdf_hparams_default(qdf_hparams *hp);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frame.h"
+
 #define FORMAT "qdf-model-1"
 
 static void quiet_hdf5(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
@@ -91,6 +93,7 @@ int qdf_model_save(const char *path, const qdf_model *m, const qdf_train_state *
     rc |= set_str(f, "frame", hp->frame == QDF_FRAME_PRINCIPAL ? "principal" : "lab");
     rc |= set_str(f, "potential", qdf_potential_name(hp->potential));
     rc |= set_dbl(f, "coulomb_smear_A", hp->coulomb_smear);
+    rc |= set_int(f, "orientations", hp->orientations);
     rc |= set_str(f, "target_name", m->target_name);
     rc |= set_str(f, "target_unit", m->target_unit);
     rc |= set_dbl(f, "target_scale", m->target_scale);
@@ -295,6 +298,10 @@ int qdf_model_load(const char *path, qdf_model *m, qdf_train_state *st, char *fi
     }
     hp.potential = qdf_potential_from_name(s);
     if (get_dbl(f, "coulomb_smear_A", &hp.coulomb_smear, 1e-3, 10, path, err, errlen)) goto out;
+    /* files written before orientation averaging existed predict in one */
+    if (H5Aexists_by_name(f, "/", "orientations", H5P_DEFAULT) > 0 &&
+        get_int(f, "orientations", &hp.orientations, 1, QDF_MAX_ORIENTATIONS, path, err, errlen))
+        goto out;
     {
         int rank;
         hsize_t d[2];

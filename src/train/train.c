@@ -293,12 +293,14 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         /* a label, not a training setting: a run started without it can be named when resumed */
         if (o->target_name_set) snprintf(m.target_name, sizeof m.target_name, "%s", o->target_name);
+        if (o->orientations > 0) m.hp.orientations = o->orientations;
         fprintf(stderr, "qdf train: resuming %s after epoch %d (batch %d of the next)\n", last_path, st.epoch,
                 st.batch_pos);
         trim_log(log_path, st.epoch);
     } else {
         qdf_hparams hp = o->hp;
         hp.n_out = n_out;
+        if (o->orientations > 0) hp.orientations = o->orientations;
         if (qdf_model_init(&m, &hp, elements, n_el, &st.rng, err, sizeof err)) {
             fprintf(stderr, "qdf train: %s\n", err);
             return QDF_EXIT_USAGE;

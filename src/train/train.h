@@ -42,6 +42,7 @@ typedef struct qdf_train_opts {
                              (not biases, orbital exponents or LCAO coefficients); 0: off */
     double ema_decay;     /* > 0: validate and save an exponential moving average of the
                              parameters (ema.h) with this decay per batch; 0: off */
+    int orientations;     /* > 0: the model's hp.orientations (also on resume); 0: keep / default 1 */
     int augment_rotations; /* 1: each epoch, turn every training molecule's grid by a random
                              rotation (qdf_augment_rotation); validation keeps the model's frame */
     int revive_dead;      /* 1: after each epoch, re-initialise ReLU units that are dead on a
