@@ -180,6 +180,39 @@ static void test_resume_reproduces_the_log(void **st) {
     qdf_model_free(&m);
 }
 
+/* --target on raw QM9 files names the model after the property; a resumed run
+ * that repeats --target for its data keeps a --target-name label given at the
+ * start (only --target-name relabels). */
+static void test_target_on_resume(void **st) {
+    (void)st;
+    char src[600], raw[400], out[400], p[600], cmd[2048];
+    snprintf(src, sizeof src, "%s/formats/dsgdb9nsd_000001.xyz", tu_datasets_dir());
+    if (access(src, R_OK) != 0) skip();
+    snprintf(raw, sizeof raw, "%s/raw_qm9", TMP);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s' '%s/a.xyz'", raw, src, raw);
+    assert_int_equal(system(cmd), 0);
+    snprintf(out, sizeof out, "%s/target_run", TMP);
+    char *a[] = {"train", "--train", raw, "--out", out, "--epochs", "1", "--target", "u0", "--target-name", "my label", "--atomref", "off",
+                 SMALL, NULL};
+    char *b[] = {"train", "--train", raw, "--resume", out, "--epochs", "2", "--target", "u0", SMALL, NULL};
+    assert_int_equal(run(a), QDF_EXIT_OK);
+    assert_int_equal(run(b), QDF_EXIT_OK);
+    qdf_model m;
+    char err[512];
+    snprintf(p, sizeof p, "%s/last.h5", out);
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_string_equal(m.target_name, "my label");
+    qdf_model_free(&m);
+    char out2[400];
+    snprintf(out2, sizeof out2, "%s/target_run2", TMP);
+    char *c[] = {"train", "--train", raw, "--out", out2, "--epochs", "1", "--target", "u0", "--atomref", "off", SMALL, NULL};
+    assert_int_equal(run(c), QDF_EXIT_OK);
+    snprintf(p, sizeof p, "%s/last.h5", out2);
+    assert_int_equal(qdf_model_load(p, &m, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_string_equal(m.target_name, "u0");
+    qdf_model_free(&m);
+}
+
 /* Largest relative change of property.weight when the model at path is
  * refitted once more on the training set. */
 static double refit_change(const char *path) {
@@ -451,6 +484,7 @@ int main(void) {
         cmocka_unit_test(test_two_targets_mean_pooling),
         cmocka_unit_test(test_options_reach_the_model),
         cmocka_unit_test(test_resume_reproduces_the_log),
+        cmocka_unit_test(test_target_on_resume),
         cmocka_unit_test(test_refit_readout),
         cmocka_unit_test(test_ema),
         cmocka_unit_test(test_weight_decay),
