@@ -123,16 +123,7 @@ static void assert_models_equal(const qdf_model *a, const qdf_model *b) {
 
 /* Model output rows of a molecule (no gradients), into E[n_out]. */
 static void energy(qdf_model *m, const qdf_molecule *mol, real *E) {
-    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
-    qdf_ctx_set_grad(ctx, 0);
-    qdf_field f;
-    char err[256];
-    const qdf_molecule *mols[1] = {mol};
-    assert_int_equal(qdf_field_build(ctx, &f, mols, 1, &m->basis, &m->grid, m->hp.frame, err, sizeof err), 0);
-    qdf_forward_out o;
-    qdf_model_forward(ctx, m, &f, 1, 0, &o);
-    memcpy(E, o.E->data, sizeof(real) * m->hp.n_out);
-    qdf_ctx_free(ctx);
+    assert_int_equal(tu_energy_rows(m, mol, NULL, E), 0);
 }
 
 static void test_model_roundtrip(void **st) {

@@ -43,6 +43,23 @@ int tu_small_model(qdf_model *m, int dim, int hidden_hk, int layers_functional, 
     return qdf_model_init(m, &hp, el, 4, &r, err, sizeof err);
 }
 
+int tu_energy_rows(qdf_model *m, const qdf_molecule *mol, const double *turn, real *E) {
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    qdf_ctx_set_grad(ctx, 0);
+    qdf_field f;
+    char err[256];
+    const qdf_molecule *mols[1] = {mol};
+    int rc = qdf_field_build(ctx, &f, mols, 1, &m->basis, &m->grid, m->hp.frame, err, sizeof err);
+    if (rc == 0) {
+        if (turn) qdf_field_turn(&f, &m->grid, turn);
+        qdf_forward_out o;
+        qdf_model_forward(ctx, m, &f, 1, 0, &o);
+        memcpy(E, o.E->data, sizeof(real) * m->hp.n_out);
+    }
+    qdf_ctx_free(ctx);
+    return rc;
+}
+
 int tu_run_cmd(int (*cmd)(int, char **), char **argv, const char *stdout_path) {
     int argc = 0;
     while (argv[argc]) argc++;

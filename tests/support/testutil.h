@@ -21,6 +21,11 @@ int tu_slurp(const char *path, char *buf, size_t len);
 #include "model.h"
 int tu_small_model(qdf_model *m, int dim, int hidden_hk, int layers_functional, int layers_hk, uint64_t seed);
 
+/* The model's output rows (model units, n_out values) for one molecule, no
+ * gradients; turn (may be NULL) a 3x3 rotation of its grid (qdf_field_turn).
+ * 0, or -1 if the field cannot be built. */
+int tu_energy_rows(qdf_model *m, const qdf_molecule *mol, const double *turn, real *E);
+
 /* n molecules (water, HCN, methane, ethanol, benzene in turn), each with its
  * coordinates moved by a distinct small pattern (up to 0.05 A), so that no two
  * are alike; free with qdf_dataset_free. */
