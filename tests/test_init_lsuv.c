@@ -49,14 +49,15 @@ static void test_units_have_zero_mean_unit_variance(void **st) {
     (void)st;
     qdf_model m;
     char err[256];
-    assert_int_equal(tu_small_model(&m, 12, 7, 2, 2, 21), 0);
+    enum { DIM = 12, HK = 7 };
+    assert_int_equal(tu_small_model(&m, DIM, HK, 2, 2, 21), 0);
     const qdf_hparams hp = m.hp;
     qdf_dataset d;
     tu_jittered_dataset(&d, N_MOL);
-    real W0[12 * 12], P0[12], V0[7];
+    real W0[DIM * DIM], P0[DIM], V0[HK];
     memcpy(W0, m.fW[1]->data, sizeof W0);
-    memcpy(P0, m.propW->data, sizeof(real) * 12);
-    memcpy(V0, m.potW->data, sizeof(real) * 7);
+    memcpy(P0, m.propW->data, sizeof P0);
+    memcpy(V0, m.potW->data, sizeof V0);
 
     /* psi and rho of the same molecules (the sample is the whole set) */
     qdf_ctx *ctx = qdf_ctx_new(16 << 20);
@@ -67,7 +68,7 @@ static void test_units_have_zero_mean_unit_variance(void **st) {
     qdf_forward_out o;
     qdf_model_forward(ctx, &m, &f, 0, 1, &o);
     const int P = o.psi->rows, D = hp.dim, H = hp.hidden_HK;
-    double *x = malloc(sizeof(double) * P * 12), *y = malloc(sizeof(double) * P * 12);
+    double *x = malloc(sizeof(double) * P * DIM), *y = malloc(sizeof(double) * P * DIM);
     for (int i = 0; i < P * D; i++) x[i] = o.psi->data[i];
     double mm, sd;
     unit_stats(x, P, D, m.fW[0], m.fb[0], &mm, &sd, y);
