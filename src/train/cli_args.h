@@ -8,4 +8,8 @@
  * least one value was given, -1 otherwise. */
 int qdf_take_list(int argc, char **argv, int *i, char ***out, int *n);
 
+/* The value of --orientations (1 .. QDF_MAX_ORIENTATIONS); otherwise -1 after
+ * a one-line error on stderr naming the command (e.g. "qdf eval"). */
+int qdf_parse_orientations(const char *cmd, const char *v);
+
 #endif

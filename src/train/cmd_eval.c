@@ -15,7 +15,7 @@
 #include "dataset.h"
 #include "evaluate.h"
 #include "exitcodes.h"
-#include "frame.h"
+#include "cli_args.h"
 #include "model_io.h"
 #include "svg_plot.h"
 
@@ -244,10 +244,8 @@ int qdf_cmd_eval(int argc, char **argv) {
         } else if (!strcmp(a, "--json")) { json = 1;
         } else if (!strcmp(a, "--batch-size")) { batch = atoi(v); i++;
         } else if (!strcmp(a, "--orientations")) {
-            orientations = atoi(v);
             i++;
-            if (orientations < 1 || orientations > QDF_MAX_ORIENTATIONS) {
-                fprintf(stderr, "qdf eval: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+            if ((orientations = qdf_parse_orientations("qdf eval", v)) < 0) {
                 free(files);
                 return QDF_EXIT_USAGE;
             }

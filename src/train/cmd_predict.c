@@ -18,7 +18,7 @@
 #include "elements.h"
 #include "evaluate.h"
 #include "exitcodes.h"
-#include "frame.h"
+#include "cli_args.h"
 #include "model_io.h"
 #include "reader.h"
 
@@ -298,9 +298,7 @@ int qdf_cmd_predict(int argc, char **argv) {
             in_fmt = (qdf_format)f;
         } else if (!strcmp(a, "--orientations")) {
             NEED_VALUE();
-            orientations = atoi(v);
-            if (orientations < 1 || orientations > QDF_MAX_ORIENTATIONS) {
-                fprintf(stderr, "qdf predict: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+            if ((orientations = qdf_parse_orientations("qdf predict", v)) < 0) {
                 free(inputs);
                 return QDF_EXIT_USAGE;
             }

@@ -14,7 +14,6 @@
 #include "dataset.h"
 #include "evaluate.h"
 #include "exitcodes.h"
-#include "frame.h"
 #include "json_out.h"
 #include "model_io.h"
 #include "readout.h"
@@ -70,10 +69,8 @@ int qdf_cmd_refit(int argc, char **argv) {
             if (!strcmp(a, "--model")) model = v;
             else if (!strcmp(a, "--out")) out = v;
             else if (!strcmp(a, "--batch")) batch = atoi(v);
-            else if ((orientations = atoi(v)) < 1 || orientations > QDF_MAX_ORIENTATIONS) {
-                fprintf(stderr, "qdf refit: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
+            else if ((orientations = qdf_parse_orientations("qdf refit", v)) < 0)
                 return QDF_EXIT_USAGE;
-            }
         } else {
             fprintf(stderr, "qdf refit: unknown argument '%s' (see qdf refit --help)\n", a);
             return QDF_EXIT_USAGE;

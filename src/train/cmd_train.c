@@ -7,7 +7,6 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "exitcodes.h"
-#include "frame.h"
 #include "train.h"
 
 static void usage(FILE *f) {
@@ -180,11 +179,8 @@ int qdf_cmd_train(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
         } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
-        } else if (!strcmp(a, "--orientations")) { NEED_VALUE(); o.orientations = atoi(v);
-            if (o.orientations < 1 || o.orientations > QDF_MAX_ORIENTATIONS) {
-                fprintf(stderr, "qdf train: --orientations must be 1-%d, not '%s'\n", QDF_MAX_ORIENTATIONS, v);
-                return QDF_EXIT_USAGE;
-            }
+        } else if (!strcmp(a, "--orientations")) { NEED_VALUE();
+            if ((o.orientations = qdf_parse_orientations("qdf train", v)) < 0) return QDF_EXIT_USAGE;
         } else if (!strcmp(a, "--augment-rotations")) { NEED_VALUE(); o.augment_rotations = onoff(v);
         } else if (!strcmp(a, "--weight-decay")) { NEED_VALUE(); o.weight_decay = atof(v);
         } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);

@@ -44,7 +44,7 @@ static void forward_many(qdf_ctx *ctx, qdf_model *m, const qdf_molecule *mols, i
         for (int i = 0; pooled && i < k; i++)
             for (int j = 0; j < D; j++) pooled[(size_t)idx[i] * D + j] = 0;
         int failed = 0;
-        for (int r = 0; r < K && !failed; r++) {
+        for (int r = 0; r < K; r++) {
             qdf_ctx_reset(ctx);
             qdf_field f;
             char err[256];

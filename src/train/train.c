@@ -478,14 +478,14 @@ int qdf_train_run(const qdf_train_opts *o) {
             st.best_val_mae = va.n > 0 ? mae_val : NAN;
             st.best_epoch = st.epoch;
         }
-        char ema_note[256] = "";
+        char notes[256] = "";
         if (st.ema)
-            snprintf(ema_note, sizeof ema_note, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
+            snprintf(notes, sizeof notes, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
         if (o->augment_rotations)
-            snprintf(ema_note + strlen(ema_note), sizeof ema_note - strlen(ema_note),
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
                      "; grids turned at random per molecule and epoch");
         if (o->weight_decay > 0)
-            snprintf(ema_note + strlen(ema_note), sizeof ema_note - strlen(ema_note),
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
                      "; AdamW weight decay %g on the dense weights", o->weight_decay);
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
@@ -495,7 +495,7 @@ int qdf_train_run(const qdf_train_opts *o) {
                  o->refit_readout == QDF_REFIT_ON       ? "; readout refit by ridge after each epoch"
                  : o->refit_readout == QDF_REFIT_SELECT ? "; readout of this file refitted by ridge after the epoch"
                                                         : "",
-                 o->init_lsuv ? "; lsuv initialisation" : "", ema_note,
+                 o->init_lsuv ? "; lsuv initialisation" : "", notes,
                  o->revive_dead ? "; dead ReLU units revived after each epoch" : "");
         if (improved) {
             if (qdf_model_save(best_path, &m, NULL, files, card, err, sizeof err)) {
