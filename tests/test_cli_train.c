@@ -13,6 +13,9 @@
  *    a run without it, model.h5 has the ridge readout, last.h5 its own;
  *  - --ema-decay: resuming gives the straight run's log, and model.h5 holds
  *    the average stored in last.h5, not its live weights;
+ *  - --swa-from: resuming across the start of the uniform mean gives the
+ *    straight run's log; last.h5 records where the mean started (the end of
+ *    the epoch before), model.h5 holds that mean, and the card says so;
  *  - --revive-dead on: resuming gives the straight run's log;
  *  - --weight-decay: resuming gives the straight run's log; every dense weight
  *    matrix ends smaller than in the same run without decay (by more than the
@@ -355,6 +358,50 @@ static void assert_card_has(const char *dir, const char *file, const char *text)
     qdf_model_free(&m);
 }
 
+/* --swa-from: the start of the uniform mean survives a checkpoint, and the
+ * saved weights are the mean, not the live ones. */
+static void test_swa(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400], p[500], c[400], err[512];
+    assert_resume_matches("swa", "--swa-from", "2", a);
+
+    snprintf(c, sizeof c, "%s/swa_noval", TMP);
+    char *noval[] = {"train", "--train", TRAIN, "--out", c, "--epochs", "3", "--swa-from", "2", SMALL, NULL};
+    assert_int_equal(run(noval), QDF_EXIT_OK);
+    qdf_model best, last;
+    snprintf(p, sizeof p, "%s/model.h5", c);
+    assert_int_equal(qdf_model_load(p, &best, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    snprintf(p, sizeof p, "%s/last.h5", c);
+    qdf_train_state ts;
+    memset(&ts, 0, sizeof ts);
+    qdf_ema ema;
+    qdf_ema_init(&ema, &best.params, 0); /* shapes; the values come from last.h5 */
+    ts.ema = &ema;
+    assert_int_equal(qdf_model_load(p, &last, &ts, NULL, 0, NULL, 0, err, sizeof err), 0);
+    /* three epochs of equal length; the mean started after the first */
+    assert_true(ema.uniform_from > 0);
+    assert_int_equal(ema.updates, 3 * ema.uniform_from);
+    double live_diff = 0;
+    for (int k = 0; k < best.params.n; k++)
+        for (size_t i = 0; i < qdf_numel(best.params.p[k]); i++) {
+            assert_float_equal(best.params.p[k]->data[i], ema.avg[k][i], 0);
+            live_diff = fmax(live_diff, fabs(best.params.p[k]->data[i] - last.params.p[k]->data[i]));
+        }
+    assert_true(live_diff > 0);
+    qdf_ema_free(&ema);
+    qdf_model_free(&best);
+    qdf_model_free(&last);
+    assert_card_has(c, "model.h5", "averaged uniformly over every batch from epoch 2 (SWA)");
+
+    char *bad1[] = {"train", "--train", TRAIN, "--out", c, "--swa-from", "0", SMALL, NULL};
+    char *bad2[] = {"train", "--train", TRAIN, "--out", c, "--swa-from", "2", "--refit-readout", "on", SMALL, NULL};
+    char *bad3[] = {"train", "--train", TRAIN, "--out", c, "--swa-from", "2x", SMALL, NULL};
+    assert_int_equal(run(bad1), QDF_EXIT_USAGE);
+    assert_int_equal(run(bad2), QDF_EXIT_USAGE);
+    assert_int_equal(run(bad3), QDF_EXIT_USAGE);
+}
+
 /* --revive-dead on: the revival draws from the run's generator, so resuming
  * still gives the straight run's log; the card says it was used. */
 static void test_revive_dead(void **st) {
@@ -487,6 +534,7 @@ int main(void) {
         cmocka_unit_test(test_target_on_resume),
         cmocka_unit_test(test_refit_readout),
         cmocka_unit_test(test_ema),
+        cmocka_unit_test(test_swa),
         cmocka_unit_test(test_weight_decay),
         cmocka_unit_test(test_augment_rotations),
         cmocka_unit_test(test_revive_dead),

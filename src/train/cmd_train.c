@@ -75,6 +75,10 @@ static void usage(FILE *f) {
         "  --ema-decay X            validate and save an exponential moving average of the weights,\n"
         "                           decay X per batch (e.g. 0.999: about 1000 batches); the steps\n"
         "                           still train the live weights; with --refit-readout off or select (off)\n"
+        "  --swa-from EPOCH         stochastic weight averaging: from the start of epoch EPOCH on,\n"
+        "                           validate and save the plain mean of the weights after every\n"
+        "                           batch since then (before it, the --ema-decay average, or the\n"
+        "                           live weights); with --refit-readout off or select (off)\n"
         "  --weight-decay X         AdamW's decoupled weight decay: every Adam step (two per batch)\n"
         "                           first multiplies the dense layers' weight matrices by 1 - lr*X\n"
         "                           (X per unit learning rate, dimensionless; biases, orbital\n"
@@ -179,6 +183,14 @@ int qdf_cmd_train(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
         } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
+        } else if (!strcmp(a, "--swa-from")) { NEED_VALUE();
+            char *end;
+            const long e = strtol(v, &end, 10);
+            if (*end || e < 1 || e > 1000000) {
+                fprintf(stderr, "qdf train: --swa-from takes an epoch number >= 1, not '%s'\n", v);
+                return QDF_EXIT_USAGE;
+            }
+            o.swa_from = (int)e;
         } else if (!strcmp(a, "--orientations")) { NEED_VALUE();
             if ((o.orientations = qdf_parse_orientations("qdf train", v)) < 0) return QDF_EXIT_USAGE;
         } else if (!strcmp(a, "--augment-rotations")) { NEED_VALUE(); o.augment_rotations = onoff(v);
@@ -208,9 +220,9 @@ int qdf_cmd_train(int argc, char **argv) {
         fprintf(stderr, "qdf train: --weight-decay is a number >= 0 with lr * X < 1, not %g\n", o.weight_decay);
         return QDF_EXIT_USAGE;
     }
-    if (o.ema_decay > 0 && o.refit_readout == QDF_REFIT_ON) {
-        fprintf(stderr, "qdf train: --ema-decay averages weights the steps train; with --refit-readout on the "
-                        "readout is not trained: use --refit-readout select\n");
+    if ((o.ema_decay > 0 || o.swa_from > 0) && o.refit_readout == QDF_REFIT_ON) {
+        fprintf(stderr, "qdf train: --ema-decay and --swa-from average weights the steps train; with "
+                        "--refit-readout on the readout is not trained: use --refit-readout select\n");
         return QDF_EXIT_USAGE;
     }
     return qdf_train_run(&o);

@@ -140,6 +140,8 @@ int qdf_model_save(const char *path, const qdf_model *m, const qdf_train_state *
             long upd = st->ema->updates;
             rc |= H5LTset_attribute_long(t, ".", "ema_updates", &upd, 1) < 0;
             rc |= H5LTset_attribute_double(t, ".", "ema_decay", &st->ema->decay, 1) < 0;
+            long from = st->ema->uniform_from; /* -1: exponential; else the SWA start (ema.h) */
+            rc |= H5LTset_attribute_long(t, ".", "ema_uniform_from", &from, 1) < 0;
         }
         hsize_t d4 = 4;
         rc |= H5LTmake_dataset(t, "rng_state", 1, &d4, H5T_NATIVE_UINT64, st->rng.s) < 0;
@@ -411,6 +413,12 @@ int qdf_model_load(const char *path, qdf_model *m, qdf_train_state *st, char *fi
             ok = attr_shape_ok(t, ".", "ema_updates", 1, 0) && H5LTget_attribute_long(t, ".", "ema_updates", &upd) >= 0 &&
                  upd >= 0;
             st->ema->updates = upd;
+            /* checkpoints older than SWA have no start: exponential */
+            long from = -1;
+            if (ok && H5Aexists(t, "ema_uniform_from") > 0)
+                ok = attr_shape_ok(t, ".", "ema_uniform_from", 1, 0) &&
+                     H5LTget_attribute_long(t, ".", "ema_uniform_from", &from) >= 0 && from >= -1 && from <= upd;
+            st->ema->uniform_from = from;
             hid_t ge = H5Gopen2(t, "ema", H5P_DEFAULT);
             for (int i = 0; ok && i < m->params.n; i++)
                 ok = read_tensor(ge, m->params.p[i]->name, m->params.p[i], st->ema->avg[i], s, sizeof s) == 0;

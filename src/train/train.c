@@ -282,7 +282,7 @@ int qdf_train_run(const qdf_train_opts *o) {
         qdf_adam_init(&opt, &probe.params, o->lr);
         st.adam = &opt;
         /* the average starts at the checkpoint's weights unless the checkpoint has one */
-        if (o->ema_decay > 0) {
+        if (o->ema_decay > 0 || o->swa_from > 0) {
             qdf_ema_init(&ema, &probe.params, o->ema_decay);
             st.ema = &ema;
         }
@@ -334,7 +334,7 @@ int qdf_train_run(const qdf_train_opts *o) {
         }
         qdf_adam_init(&opt, &m.params, o->lr);
         st.adam = &opt;
-        if (o->ema_decay > 0) {
+        if (o->ema_decay > 0 || o->swa_from > 0) {
             qdf_ema_init(&ema, &m.params, o->ema_decay);
             st.ema = &ema;
         }
@@ -377,6 +377,9 @@ int qdf_train_run(const qdf_train_opts *o) {
 
     for (int epoch = st.epoch; epoch < o->epochs; epoch++) {
         opt.lr = qdf_step_lr(o->lr, o->lr_decay, o->step_size, epoch);
+        /* SWA: the average restarts as a uniform mean at the first batch of epoch
+         * swa_from (a checkpoint taken later carries its start) */
+        if (st.ema && o->swa_from > 0 && ema.uniform_from < 0 && epoch + 1 >= o->swa_from) qdf_ema_start_uniform(&ema);
         /* the epoch's permutation comes from the generator state saved at its start */
         memcpy(st.rng.s, st.epoch_rng, sizeof st.epoch_rng);
         for (int i = 0; i < tr.n; i++) perm[i] = i;
@@ -479,8 +482,11 @@ int qdf_train_run(const qdf_train_opts *o) {
             st.best_epoch = st.epoch;
         }
         char notes[256] = "";
-        if (st.ema)
+        if (st.ema && o->ema_decay > 0)
             snprintf(notes, sizeof notes, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
+        if (st.ema && ema.uniform_from >= 0)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
+                     "; weights averaged uniformly over every batch from epoch %d (SWA)", o->swa_from);
         if (o->augment_rotations)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
                      "; grids turned at random per molecule and epoch");

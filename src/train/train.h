@@ -42,6 +42,8 @@ typedef struct qdf_train_opts {
                              (not biases, orbital exponents or LCAO coefficients); 0: off */
     double ema_decay;     /* > 0: validate and save an exponential moving average of the
                              parameters (ema.h) with this decay per batch; 0: off */
+    int swa_from;         /* > 0: from the start of this epoch (1-based) on, the averaged
+                             weights are the uniform mean since then (SWA; ema.h) */
     int orientations;     /* > 0: the model's hp.orientations (also on resume); 0: keep / default 1 */
     int augment_rotations; /* 1: each epoch, turn every training molecule's grid by a random
                              rotation (qdf_augment_rotation); validation keeps the model's frame */
