@@ -138,7 +138,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i + 4 <= d.n; i += 4) {
         const qdf_molecule *mp[4] = {&d.mols[i], &d.mols[i + 1], &d.mols[i + 2], &d.mols[i + 3]};
         double lv, ae;
-        qdf_train_step(fctx, ctx, &m, &opt, 0, mp, 4, NULL, &lv, &ae, sec);
+        qdf_train_step(fctx, ctx, &m, &opt, 0, mp, 4, NULL, 0, 0, &lv, &ae, sec);
         for (int k = 0; k < 3; k++) tot[k] += sec[k];
     }
     const int n_tr = d.n / 4 * 4;

@@ -38,6 +38,7 @@ static qdf_tensor *b_mul(qdf_ctx *c, qdf_tensor **in, void *u) { (void)u; return
 static qdf_tensor *b_mul_self(qdf_ctx *c, qdf_tensor **in, void *u) { (void)u; return qdf_mul(c, in[0], in[0]); }
 static qdf_tensor *b_square(qdf_ctx *c, qdf_tensor **in, void *u) { (void)u; return qdf_square(c, in[0]); }
 static qdf_tensor *b_scale(qdf_ctx *c, qdf_tensor **in, void *u) { (void)u; return qdf_scale(c, in[0], -2.5); }
+static qdf_tensor *b_dropout(qdf_ctx *c, qdf_tensor **in, void *u) { (void)u; return qdf_dropout(c, in[0], 0.3, 0xD50Full); }
 static qdf_tensor *b_row_sum(qdf_ctx *c, qdf_tensor **in, void *u) { (void)u; return qdf_row_sum(c, in[0]); }
 static qdf_tensor *b_l2norm(qdf_ctx *c, qdf_tensor **in, void *u) {
     static const real scale[] = {1.5, 0.7, 2.0};
@@ -132,6 +133,7 @@ static void test_elementwise(void **st) {
     check(b_square, ab, 1, NULL, "square");
     check(b_scale, ab, 1, NULL, "scale");
     check(b_row_sum, ab, 1, NULL, "row_sum");
+    check(b_dropout, ab, 1, NULL, "dropout p 0.3 (a fixed mask)");
     gc_input_free(a);
     gc_input_free(b);
 }
@@ -165,6 +167,38 @@ static void test_composite(void **st) {
     for (int i = 0; i < 3; i++) gc_input_free(in[i]);
 }
 
+/* Dropout's values: on 200,000 elements of 1, the kept fraction is 1 - p to
+ * 4 standard deviations and every kept element is 1 / (1 - p), so the mean is
+ * kept; the same key gives the same mask, another key a different one; p = 0
+ * returns the input. */
+static void test_dropout_values(void **st) {
+    (void)st;
+    enum { N = 200000 };
+    qdf_ctx *c = qdf_ctx_new(16 << 20);
+    real *ones = qdf_ctx_alloc(c, sizeof(real) * N);
+    for (int i = 0; i < N; i++) ones[i] = 1;
+    qdf_tensor *x = qdf_tensor_wrap(c, 400, N / 400, ones);
+    const double p = 0.25;
+    qdf_tensor *y = qdf_dropout(c, x, p, 42), *y2 = qdf_dropout(c, x, p, 42), *z = qdf_dropout(c, x, p, 43);
+    long kept = 0, same = 0, differ = 0;
+    for (int i = 0; i < N; i++) {
+        if (y->data[i] != 0) {
+            kept++;
+            assert_float_equal(y->data[i], 1 / (1 - p), 1e-12);
+        }
+        same += y->data[i] == y2->data[i];
+        differ += y->data[i] != z->data[i];
+    }
+    const double sd = sqrt(N * p * (1 - p));
+    assert_true(fabs(kept - N * (1 - p)) < 4 * sd);
+    assert_int_equal(same, N);
+    /* two independent masks disagree on 2 p (1 - p) of the elements */
+    const double q = 2 * p * (1 - p);
+    assert_true(fabs(differ - N * q) < 4 * sqrt(N * q * (1 - q)));
+    assert_ptr_equal(qdf_dropout(c, x, 0, 42), x);
+    qdf_ctx_free(c);
+}
+
 /* Values, not only gradients: known results for the forward passes. */
 static void test_forward_values(void **st) {
     (void)st;
@@ -195,7 +229,7 @@ int main(void) {
         cmocka_unit_test(test_matmul_all_transposes), cmocka_unit_test(test_block_matmul),
         cmocka_unit_test(test_linear), cmocka_unit_test(test_elementwise),
         cmocka_unit_test(test_segment_ops), cmocka_unit_test(test_mse),
-        cmocka_unit_test(test_composite),
+        cmocka_unit_test(test_composite), cmocka_unit_test(test_dropout_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

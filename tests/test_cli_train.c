@@ -16,6 +16,8 @@
  *  - --swa-from: resuming across the start of the uniform mean gives the
  *    straight run's log; last.h5 records where the mean started (the end of
  *    the epoch before), model.h5 holds that mean, and the card says so;
+ *  - --dropout: resuming gives the straight run's log, which differs from the
+ *    run without it; the card says so;
  *  - --revive-dead on: resuming gives the straight run's log;
  *  - --weight-decay: resuming gives the straight run's log; every dense weight
  *    matrix ends smaller than in the same run without decay (by more than the
@@ -482,6 +484,27 @@ static void test_augment_rotations(void **st) {
     assert_card_has(a, "last.h5", "grids turned at random");
 }
 
+/* --dropout: resuming gives the straight run's log, which differs from the log
+ * of the same run without dropout; the card says so; out-of-range values are
+ * refused. */
+static void test_dropout(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char a[400], plain[400];
+    assert_resume_matches("dropout", "--dropout", "0.2", a);
+    snprintf(plain, sizeof plain, "%s/dropout_plain", TMP);
+    char *off[] = {"train", "--train", TRAIN, "--val", VAL, "--out", plain, "--epochs", "4", "--dropout", "0",
+                   "--batch-size", "3", SMALL, NULL};
+    assert_int_equal(run(off), QDF_EXIT_OK);
+    const char *la = log_without_seconds(a), *lp = log_without_seconds(plain);
+    assert_string_not_equal(la, lp);
+    assert_card_has(a, "last.h5", "dropout 0.2 on the functional's hidden units");
+    char *bad1[] = {"train", "--train", TRAIN, "--out", plain, "--dropout", "1", SMALL, NULL};
+    char *bad2[] = {"train", "--train", TRAIN, "--out", plain, "--dropout", "-0.1", SMALL, NULL};
+    assert_int_equal(run(bad1), QDF_EXIT_USAGE);
+    assert_int_equal(run(bad2), QDF_EXIT_USAGE);
+}
+
 static void test_errors(void **st) {
     (void)st;
     char out[400];
@@ -535,6 +558,7 @@ int main(void) {
         cmocka_unit_test(test_refit_readout),
         cmocka_unit_test(test_ema),
         cmocka_unit_test(test_swa),
+        cmocka_unit_test(test_dropout),
         cmocka_unit_test(test_weight_decay),
         cmocka_unit_test(test_augment_rotations),
         cmocka_unit_test(test_revive_dead),

@@ -36,7 +36,7 @@ static void test_hundred_steps(void **st) {
     double first = 0, last = 0, lv, ae;
     size_t allocs_after_warmup = 0;
     for (int step = 0; step < 100; step++) {
-        const double l = qdf_train_step(fctx, ctx, &m, &opt, 0, batch, 4, NULL, &lv, &ae, NULL);
+        const double l = qdf_train_step(fctx, ctx, &m, &opt, 0, batch, 4, NULL, 0, 0, &lv, &ae, NULL);
         assert_true(l == l && lv == lv); /* finite */
         if (step == 0) first = l;
         if (step >= 95) last += l / 5;

@@ -4,6 +4,8 @@
 #ifndef QDF_OPS_H
 #define QDF_OPS_H
 
+#include <stdint.h>
+
 #include "tape.h"
 
 /* out (n x C) = table[idx[i], :]. backward: scatter-add into table. idx is
@@ -23,6 +25,11 @@ qdf_tensor *qdf_block_matmul(qdf_ctx *ctx, qdf_tensor *a, const qdf_blocks *bloc
 /* out (n x out_f) = x (n x in_f) W^T (W: out_f x in_f) + b (1 x out_f, may be
  * NULL), then ReLU if relu != 0 (fused: one pass, backward masks by out > 0). */
 qdf_tensor *qdf_linear(qdf_ctx *ctx, qdf_tensor *x, qdf_tensor *w, qdf_tensor *b, int relu);
+
+/* Inverted dropout: each element kept with probability 1 - p and scaled by
+ * 1 / (1 - p), else 0; the mask is a function of (key, element index) only
+ * (op_dropout.c). p <= 0 returns x itself. */
+qdf_tensor *qdf_dropout(qdf_ctx *ctx, qdf_tensor *x, double p, uint64_t key);
 
 /* Elementwise, same shapes (R x C). */
 qdf_tensor *qdf_relu(qdf_ctx *ctx, qdf_tensor *x);

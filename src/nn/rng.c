@@ -3,11 +3,12 @@
 
 #include <math.h>
 
+/* splitmix64: the state advances by the golden gamma; the output is the mix
+ * of the advanced state, which qdf_hash64 of the old one is */
 static uint64_t splitmix64(uint64_t *x) {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    const uint64_t z = *x;
+    *x += 0x9e3779b97f4a7c15ULL;
+    return qdf_hash64(z);
 }
 
 void qdf_rng_seed(qdf_rng *r, uint64_t seed) {
@@ -54,4 +55,11 @@ void qdf_rng_shuffle(qdf_rng *r, int *a, int n) {
         a[i] = a[j];
         a[j] = t;
     }
+}
+
+uint64_t qdf_hash64(uint64_t x) {
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
 }

@@ -16,5 +16,8 @@ double qdf_rng_uniform(qdf_rng *r);             /* [0, 1), 53 bits */
 double qdf_rng_normal(qdf_rng *r);              /* standard normal (Box-Muller, one of the pair) */
 uint64_t qdf_rng_below(qdf_rng *r, uint64_t n);  /* uniform in [0, n), unbiased */
 void qdf_rng_shuffle(qdf_rng *r, int *a, int n); /* Fisher-Yates */
+/* A stateless 64-bit mix (splitmix64's finaliser): hash(key ^ hash(i)) gives
+ * counter-based random bits for element i (op_dropout.c). */
+uint64_t qdf_hash64(uint64_t x);
 
 #endif

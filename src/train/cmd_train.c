@@ -75,6 +75,10 @@ static void usage(FILE *f) {
         "  --ema-decay X            validate and save an exponential moving average of the weights,\n"
         "                           decay X per batch (e.g. 0.999: about 1000 batches); the steps\n"
         "                           still train the live weights; with --refit-readout off or select (off)\n"
+        "  --dropout P              drop each hidden unit of the energy functional at each grid\n"
+        "                           point with probability P in the energy steps (inverted\n"
+        "                           dropout, masks drawn from the seed and step; prediction and\n"
+        "                           validation use every unit); 0 <= P < 1 (0: off)\n"
         "  --swa-from EPOCH         stochastic weight averaging: from the start of epoch EPOCH on,\n"
         "                           validate and save the plain mean of the weights after every\n"
         "                           batch since then (before it, the --ema-decay average, or the\n"
@@ -183,6 +187,7 @@ int qdf_cmd_train(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
         } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
+        } else if (!strcmp(a, "--dropout")) { NEED_VALUE(); o.dropout = atof(v);
         } else if (!strcmp(a, "--swa-from")) { NEED_VALUE();
             char *end;
             const long e = strtol(v, &end, 10);
@@ -214,6 +219,10 @@ int qdf_cmd_train(int argc, char **argv) {
     }
     if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
         fprintf(stderr, "qdf train: --ema-decay is a number in [0, 1), not %g\n", o.ema_decay);
+        return QDF_EXIT_USAGE;
+    }
+    if (!(o.dropout >= 0 && o.dropout < 1)) {
+        fprintf(stderr, "qdf train: --dropout is a probability in [0, 1), not '%g'\n", o.dropout);
         return QDF_EXIT_USAGE;
     }
     if (!(o.weight_decay >= 0 && o.weight_decay * o.lr < 1)) {

@@ -7,6 +7,7 @@
 
 #include "ops.h"
 #include "orbitals.h"
+#include "rng.h"
 
 void qdf_hparams_default(qdf_hparams *hp) {
     memset(hp, 0, sizeof *hp);
@@ -97,6 +98,11 @@ int qdf_model_is_dense_weight(const qdf_model *m, const qdf_tensor *t) {
 
 void qdf_model_forward(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_energy, int want_hk,
                        qdf_forward_out *out) {
+    qdf_model_forward_train(ctx, m, f, want_energy, want_hk, 0, 0, out);
+}
+
+void qdf_model_forward_train(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_energy, int want_hk,
+                             double dropout, uint64_t key, qdf_forward_out *out) {
     memset(out, 0, sizeof *out);
     const int S = f->n_mol, D = m->hp.dim;
     qdf_tensor *phi = qdf_basis_matrix(ctx, f, &m->basis, m->zeta);
@@ -110,7 +116,10 @@ void qdf_model_forward(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_
     out->psi = psi;
     if (want_energy) {
         qdf_tensor *h = psi;
-        for (int l = 0; l < m->hp.layer_functional; l++) h = qdf_linear(ctx, h, m->fW[l], m->fb[l], 1);
+        for (int l = 0; l < m->hp.layer_functional; l++) {
+            h = qdf_linear(ctx, h, m->fW[l], m->fb[l], 1);
+            h = qdf_dropout(ctx, h, dropout, key ^ qdf_hash64((uint64_t)l + 1)); /* h itself when 0 */
+        }
         h = m->hp.pool_mean ? qdf_seg_mean(ctx, h, f->pt_segs) : qdf_seg_sum(ctx, h, f->pt_segs);
         out->pooled = h;
         out->E = qdf_linear(ctx, h, m->propW, m->propb, 0);

@@ -14,6 +14,8 @@
 #ifndef QDF_MODEL_H
 #define QDF_MODEL_H
 
+#include <stdint.h>
+
 #include "adam.h"
 #include "basis.h"
 #include "field.h"
@@ -82,6 +84,11 @@ typedef struct qdf_forward_out {
 } qdf_forward_out;
 void qdf_model_forward(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_energy, int want_hk,
                        qdf_forward_out *out);
+/* The same for a training step: inverted dropout with probability dropout on
+ * the output of every ReLU layer of the energy functional, masks drawn from
+ * key (op_dropout.c); dropout 0 is qdf_model_forward. */
+void qdf_model_forward_train(qdf_ctx *ctx, qdf_model *m, const qdf_field *f, int want_energy, int want_hk,
+                             double dropout, uint64_t key, qdf_forward_out *out);
 
 /* Energy in eV of molecule s from the model output row (adds atomref back). */
 double qdf_model_energy_ev(const qdf_model *m, const qdf_molecule *mol, const real *E_row, int j);

@@ -88,8 +88,8 @@ void qdf_augment_rotation(uint64_t seed, int epoch, int mol, double R[9]) {
 }
 
 double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
-                      const qdf_molecule *const *mols, int nb, const double *turn, double *lossV, double *abs_err_ev,
-                      double *seconds) {
+                      const qdf_molecule *const *mols, int nb, const double *turn, double dropout,
+                      uint64_t dropout_key, double *lossV, double *abs_err_ev, double *seconds) {
     double t0 = now_s(), t1 = t0, t2 = t0;
     char err[256];
     *lossV = NAN;
@@ -112,7 +112,7 @@ double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, 
     t1 = now_s();
     qdf_ctx_reset(ctx);
     qdf_forward_out out;
-    qdf_model_forward(ctx, m, f, 1, 0, &out);
+    qdf_model_forward_train(ctx, m, f, 1, 0, dropout, dropout_key, &out);
     qdf_tensor *lE = qdf_mse(ctx, out.E, qdf_tensor_wrap(ctx, nb, n_out, tE));
     double ae = 0;
     for (int i = 0; i < nb; i++)
@@ -395,8 +395,10 @@ int qdf_train_run(const qdf_train_opts *o) {
                 mols[nb++] = &tr.mols[perm[i]];
             }
             double lV = NAN, ae = NAN;
+            /* dropout masks from (seed, Adam step): a resumed run draws the same */
+            const uint64_t dkey = qdf_hash64(o->seed ^ qdf_hash64((uint64_t)opt.step));
             const double lE = qdf_train_step(fctx, ctx, &m, &opt, o->clip, mols, nb, o->augment_rotations ? turn : NULL,
-                                             &lV, &ae, NULL);
+                                             o->dropout, dkey, &lV, &ae, NULL);
             if (!isfinite(lE) || !isfinite(lV) || (n_run > 50 && (lE > 1e3 * running / n_run + 1e3))) {
                 fprintf(stderr,
                         "\nqdf train: diverged at epoch %d batch %d (loss_E %g, loss_V %g); stopping. The last good "
@@ -490,6 +492,9 @@ int qdf_train_run(const qdf_train_opts *o) {
         if (o->augment_rotations)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
                      "; grids turned at random per molecule and epoch");
+        if (o->dropout > 0)
+            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
+                     "; dropout %g on the functional's hidden units", o->dropout);
         if (o->weight_decay > 0)
             snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
                      "; AdamW weight decay %g on the dense weights", o->weight_decay);

@@ -42,6 +42,8 @@ typedef struct qdf_train_opts {
                              (not biases, orbital exponents or LCAO coefficients); 0: off */
     double ema_decay;     /* > 0: validate and save an exponential moving average of the
                              parameters (ema.h) with this decay per batch; 0: off */
+    double dropout;       /* probability of inverted dropout on the functional's hidden
+                             units in the energy step (0: off) */
     int swa_from;         /* > 0: from the start of this epoch (1-based) on, the averaged
                              weights are the uniform mean since then (SWA; ema.h) */
     int orientations;     /* > 0: the model's hp.orientations (also on resume); 0: keep / default 1 */
@@ -67,11 +69,13 @@ int qdf_train_run(const qdf_train_opts *o);
  * the potential loss, *abs_err_ev the sum of |E - target| in eV before the
  * update; seconds (may be NULL) gets {inputs, energy step, potential step}.
  * turn (may be NULL): nb rotations (3x3 row-major) applied to the molecules'
- * grids (qdf_field_turn). fctx holds the batch's field, ctx the activations
+ * grids (qdf_field_turn). dropout: probability of the energy step's dropout
+ * on the functional's hidden units (0: none), masks from dropout_key
+ * (qdf_model_forward_train). fctx holds the batch's field, ctx the activations
  * (both reset here). */
 double qdf_train_step(qdf_ctx *fctx, qdf_ctx *ctx, qdf_model *m, qdf_adam *opt, double clip,
-                      const qdf_molecule *const *mols, int nb, const double *turn, double *lossV, double *abs_err_ev,
-                      double *seconds);
+                      const qdf_molecule *const *mols, int nb, const double *turn, double dropout,
+                      uint64_t dropout_key, double *lossV, double *abs_err_ev, double *seconds);
 
 /* The grid rotation of rotation augmentation for training molecule index mol
  * in epoch (0-based) of a run with this seed: a function of the three only, so
