@@ -500,6 +500,24 @@ static void test_dropout(void **st) {
     assert_int_equal(run(bad2), QDF_EXIT_USAGE);
 }
 
+/* Every optional phrase of the card's training note at once: the note buffer
+ * held 256 bytes and these five need about 270, so the last was cut. */
+static void test_card_all_notes(void **st) {
+    (void)st;
+    if (access(TRAIN, R_OK) != 0) skip();
+    char out[400];
+    snprintf(out, sizeof out, "%s/all_notes", TMP);
+    char *a[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "1", "--ema-decay", "0.999",
+                 "--swa-from", "1", "--refit-readout", "select", "--augment-rotations", "on", "--dropout", "0.125",
+                 "--weight-decay", "0.0625", SMALL, NULL};
+    assert_int_equal(run(a), QDF_EXIT_OK);
+    assert_card_has(out, "last.h5", "(EMA decay 0.999)");
+    assert_card_has(out, "last.h5", "every batch from epoch 1 (SWA)");
+    assert_card_has(out, "last.h5", "grids turned at random per molecule and epoch");
+    assert_card_has(out, "last.h5", "dropout 0.125 on the functional's hidden units");
+    assert_card_has(out, "last.h5", "AdamW weight decay 0.0625 on the dense weights");
+}
+
 static void test_errors(void **st) {
     (void)st;
     char out[400];
@@ -510,12 +528,19 @@ static void test_errors(void **st) {
     char *a4[] = {"train", "--train", TRAIN, "--out", "/proc/qdf_cannot_write_here", NULL};
     char *a5[] = {"train", "--train", TRAIN, "--out", out, "--bogus", NULL};
     char *a6[] = {"train", "--train", TRAIN, "--out", out, "--init", "xavier", NULL};
+    /* numbers are parsed strictly (atof read these as 0 and 1e-4 and trained) */
+    char *a7[] = {"train", "--train", TRAIN, "--out", out, "--dropout", "abc", NULL};
+    char *a8[] = {"train", "--train", TRAIN, "--out", out, "--lr", "1e-4x", NULL};
+    char *a9[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "2.5", NULL};
     assert_int_equal(run(a1), QDF_EXIT_USAGE);
     assert_int_equal(run(a2), QDF_EXIT_USAGE);
     assert_int_equal(run(a3), QDF_EXIT_INPUT);
     assert_int_equal(run(a4), QDF_EXIT_OUTPUT);
     assert_int_equal(run(a5), QDF_EXIT_USAGE);
     assert_int_equal(run(a6), QDF_EXIT_USAGE);
+    assert_int_equal(run(a7), QDF_EXIT_USAGE);
+    assert_int_equal(run(a8), QDF_EXIT_USAGE);
+    assert_int_equal(run(a9), QDF_EXIT_USAGE);
 }
 
 /* --init lsuv: the run starts from normalised layers (the unit statistics are
@@ -558,6 +583,7 @@ int main(void) {
         cmocka_unit_test(test_augment_rotations),
         cmocka_unit_test(test_revive_dead),
         cmocka_unit_test(test_init_lsuv_option),
+        cmocka_unit_test(test_card_all_notes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_divergence_stops),
     };

@@ -1,12 +1,14 @@
 /* cmd_density.c: `qdf density`: the model's learned electron density of one
  * molecule on a regular box grid, as a Gaussian cube file (density_map.h,
  * cube.h). */
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "cube.h"
 #include "density_map.h"
@@ -56,10 +58,17 @@ int qdf_cmd_density(int argc, char **argv) {
             return QDF_EXIT_OK;
         } else if (!strcmp(a, "--model")) { model_path = v; i++;
         } else if (!strcmp(a, "--cube")) { cube = v; i++;
-        } else if (!strcmp(a, "--spacing")) { spacing = atof(v); i++;
-        } else if (!strcmp(a, "--margin")) { margin = atof(v); i++;
-        } else if (!strcmp(a, "--index")) { index = atoi(v); i++;
-        } else if (!strcmp(a, "--threads")) { omp_set_num_threads(atoi(v) > 0 ? atoi(v) : 1); i++;
+        } else if (!strcmp(a, "--spacing") || !strcmp(a, "--margin")) {
+            if (qdf_parse_double("qdf density", a, v, a[2] == 's' ? &spacing : &margin)) return QDF_EXIT_USAGE;
+            i++;
+        } else if (!strcmp(a, "--index")) {
+            if (qdf_parse_int("qdf density", a, v, 1, INT_MAX, &index)) return QDF_EXIT_USAGE;
+            i++;
+        } else if (!strcmp(a, "--threads")) {
+            int nthr;
+            if (qdf_parse_int("qdf density", a, v, 1, 1024, &nthr)) return QDF_EXIT_USAGE;
+            omp_set_num_threads(nthr);
+            i++;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "qdf density: unknown option '%s' (see qdf density --help)\n", a);
             return QDF_EXIT_USAGE;

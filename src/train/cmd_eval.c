@@ -242,14 +242,26 @@ int qdf_cmd_eval(int argc, char **argv) {
         } else if (!strcmp(a, "--plot")) { plot = v; i++;
         } else if (!strcmp(a, "--tsv")) { tsv = v; i++;
         } else if (!strcmp(a, "--json")) { json = 1;
-        } else if (!strcmp(a, "--batch-size")) { batch = atoi(v); i++;
+        } else if (!strcmp(a, "--batch-size")) {
+            i++;
+            if (qdf_parse_int("qdf eval", a, v, 1, 256, &batch)) {
+                free(files);
+                return QDF_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--orientations")) {
             i++;
             if ((orientations = qdf_parse_orientations("qdf eval", v)) < 0) {
                 free(files);
                 return QDF_EXIT_USAGE;
             }
-        } else if (!strcmp(a, "--threads")) { omp_set_num_threads(atoi(v) > 0 ? atoi(v) : 1); i++;
+        } else if (!strcmp(a, "--threads")) {
+            i++;
+            int nthr;
+            if (qdf_parse_int("qdf eval", a, v, 1, 1024, &nthr)) {
+                free(files);
+                return QDF_EXIT_USAGE;
+            }
+            omp_set_num_threads(nthr);
         } else if (!strcmp(a, "--target")) {
             ropts.qm9_property = qdf_qm9_property_from_name(v);
             if (ropts.qm9_property < 0) {

@@ -304,17 +304,13 @@ int qdf_cmd_predict(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--batch")) {
             NEED_VALUE();
-            batch = atoi(v);
-            if (batch < 1 || batch > 256) {
-                fprintf(stderr, "qdf predict: --batch is 1-256, not '%s'\n", v);
+            if (qdf_parse_int("qdf predict", a, v, 1, 256, &batch)) {
                 free(inputs);
                 return QDF_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--threads")) {
             NEED_VALUE();
-            nthr = atoi(v);
-            if (nthr < 1 || nthr > 1024) {
-                fprintf(stderr, "qdf predict: --threads is a positive number, not '%s'\n", v);
+            if (qdf_parse_int("qdf predict", a, v, 1, 1024, &nthr)) {
                 free(inputs);
                 return QDF_EXIT_USAGE;
             }

@@ -68,7 +68,9 @@ int qdf_cmd_refit(int argc, char **argv) {
             const char *v = argv[++i];
             if (!strcmp(a, "--model")) model = v;
             else if (!strcmp(a, "--out")) out = v;
-            else if (!strcmp(a, "--batch")) batch = atoi(v);
+            else if (!strcmp(a, "--batch")) {
+                if (qdf_parse_int("qdf refit", a, v, 1, 256, &batch)) return QDF_EXIT_USAGE;
+            }
             else if ((orientations = qdf_parse_orientations("qdf refit", v)) < 0)
                 return QDF_EXIT_USAGE;
         } else {

@@ -1,4 +1,5 @@
 /* cmd_train.c: `qdf train`: option parsing for the training loop (train.h). */
+#include <limits.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,16 @@ int qdf_cmd_train(int argc, char **argv) {
         }                                                                              \
         i++;                                                                           \
     } while (0)
+#define NEED_DOUBLE(dst)                                                                        \
+    do {                                                                                        \
+        NEED_VALUE();                                                                           \
+        if (qdf_parse_double("qdf train", a, v, &(dst))) return QDF_EXIT_USAGE;                  \
+    } while (0)
+#define NEED_INT(dst, lo, hi)                                                            \
+    do {                                                                                 \
+        NEED_VALUE();                                                                    \
+        if (qdf_parse_int("qdf train", a, v, lo, hi, &(dst))) return QDF_EXIT_USAGE;      \
+    } while (0)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return QDF_EXIT_OK;
@@ -132,12 +143,12 @@ int qdf_cmd_train(int argc, char **argv) {
             o.target_name = v;
         } else if (!strcmp(a, "--target-name")) { NEED_VALUE(); o.target_name = v; o.target_name_set = 1;
         } else if (!strcmp(a, "--basis")) { NEED_VALUE(); snprintf(o.hp.basis, sizeof o.hp.basis, "%s", v);
-        } else if (!strcmp(a, "--radius")) { NEED_VALUE(); o.hp.radius = atof(v);
-        } else if (!strcmp(a, "--grid-interval")) { NEED_VALUE(); o.hp.grid_interval = atof(v);
-        } else if (!strcmp(a, "--dim")) { NEED_VALUE(); o.hp.dim = atoi(v);
-        } else if (!strcmp(a, "--layer-functional")) { NEED_VALUE(); o.hp.layer_functional = atoi(v);
-        } else if (!strcmp(a, "--hidden-hk")) { NEED_VALUE(); o.hp.hidden_HK = atoi(v);
-        } else if (!strcmp(a, "--layer-hk")) { NEED_VALUE(); o.hp.layer_HK = atoi(v);
+        } else if (!strcmp(a, "--radius")) { NEED_DOUBLE(o.hp.radius);
+        } else if (!strcmp(a, "--grid-interval")) { NEED_DOUBLE(o.hp.grid_interval);
+        } else if (!strcmp(a, "--dim")) { NEED_INT(o.hp.dim, 1, 100000);
+        } else if (!strcmp(a, "--layer-functional")) { NEED_INT(o.hp.layer_functional, 0, QDF_MAX_LAYERS);
+        } else if (!strcmp(a, "--hidden-hk")) { NEED_INT(o.hp.hidden_HK, 1, 100000);
+        } else if (!strcmp(a, "--layer-hk")) { NEED_INT(o.hp.layer_HK, 0, QDF_MAX_LAYERS);
         } else if (!strcmp(a, "--pooling")) {
             NEED_VALUE();
             if (strcmp(v, "sum") && strcmp(v, "mean")) {
@@ -160,16 +171,19 @@ int qdf_cmd_train(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
             o.hp.potential = qdf_potential_from_name(v);
-        } else if (!strcmp(a, "--coulomb-smear")) { NEED_VALUE(); o.hp.coulomb_smear = atof(v);
-        } else if (!strcmp(a, "--epochs")) { NEED_VALUE(); o.epochs = atoi(v);
-        } else if (!strcmp(a, "--lr")) { NEED_VALUE(); o.lr = atof(v);
-        } else if (!strcmp(a, "--lr-decay")) { NEED_VALUE(); o.lr_decay = atof(v);
-        } else if (!strcmp(a, "--step-size")) { NEED_VALUE(); o.step_size = atoi(v);
-        } else if (!strcmp(a, "--batch-size")) { NEED_VALUE(); o.batch_size = atoi(v);
-        } else if (!strcmp(a, "--seed")) { NEED_VALUE(); o.seed = strtoull(v, NULL, 10);
+        } else if (!strcmp(a, "--coulomb-smear")) { NEED_DOUBLE(o.hp.coulomb_smear);
+        } else if (!strcmp(a, "--epochs")) { NEED_INT(o.epochs, 0, 10000000);
+        } else if (!strcmp(a, "--lr")) { NEED_DOUBLE(o.lr);
+        } else if (!strcmp(a, "--lr-decay")) { NEED_DOUBLE(o.lr_decay);
+        } else if (!strcmp(a, "--step-size")) { NEED_INT(o.step_size, 1, INT_MAX);
+        } else if (!strcmp(a, "--batch-size")) { NEED_INT(o.batch_size, 1, 256);
+        } else if (!strcmp(a, "--seed")) { NEED_VALUE();
+            unsigned long long seed;
+            if (qdf_parse_u64("qdf train", a, v, &seed)) return QDF_EXIT_USAGE;
+            o.seed = seed;
         } else if (!strcmp(a, "--atomref")) { NEED_VALUE(); o.atomref = onoff(v);
         } else if (!strcmp(a, "--scale-target")) { NEED_VALUE(); o.scale_target = onoff(v);
-        } else if (!strcmp(a, "--clip")) { NEED_VALUE(); o.clip = atof(v);
+        } else if (!strcmp(a, "--clip")) { NEED_DOUBLE(o.clip);
         } else if (!strcmp(a, "--init")) {
             NEED_VALUE();
             if (strcmp(v, "pytorch") && strcmp(v, "lsuv")) {
@@ -186,28 +200,27 @@ int qdf_cmd_train(int argc, char **argv) {
                 return QDF_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--revive-dead")) { NEED_VALUE(); o.revive_dead = onoff(v);
-        } else if (!strcmp(a, "--ema-decay")) { NEED_VALUE(); o.ema_decay = atof(v);
-        } else if (!strcmp(a, "--dropout")) { NEED_VALUE(); o.dropout = atof(v);
+        } else if (!strcmp(a, "--ema-decay")) { NEED_DOUBLE(o.ema_decay);
+        } else if (!strcmp(a, "--dropout")) { NEED_DOUBLE(o.dropout);
         } else if (!strcmp(a, "--swa-from")) { NEED_VALUE();
-            char *end;
-            const long e = strtol(v, &end, 10);
-            if (*end || e < 1 || e > 1000000) {
-                fprintf(stderr, "qdf train: --swa-from takes an epoch number >= 1, not '%s'\n", v);
-                return QDF_EXIT_USAGE;
-            }
-            o.swa_from = (int)e;
+            if (qdf_parse_int("qdf train", a, v, 1, 1000000, &o.swa_from)) return QDF_EXIT_USAGE;
         } else if (!strcmp(a, "--orientations")) { NEED_VALUE();
             if ((o.orientations = qdf_parse_orientations("qdf train", v)) < 0) return QDF_EXIT_USAGE;
         } else if (!strcmp(a, "--augment-rotations")) { NEED_VALUE(); o.augment_rotations = onoff(v);
-        } else if (!strcmp(a, "--weight-decay")) { NEED_VALUE(); o.weight_decay = atof(v);
-        } else if (!strcmp(a, "--max-minutes")) { NEED_VALUE(); o.max_minutes = atof(v);
-        } else if (!strcmp(a, "--threads")) { NEED_VALUE(); omp_set_num_threads(atoi(v));
+        } else if (!strcmp(a, "--weight-decay")) { NEED_DOUBLE(o.weight_decay);
+        } else if (!strcmp(a, "--max-minutes")) { NEED_DOUBLE(o.max_minutes);
+        } else if (!strcmp(a, "--threads")) { NEED_VALUE();
+            int nthr;
+            if (qdf_parse_int("qdf train", a, v, 1, 1024, &nthr)) return QDF_EXIT_USAGE;
+            omp_set_num_threads(nthr);
         } else if (!strcmp(a, "--quiet")) { o.quiet = 1;
         } else {
             fprintf(stderr, "qdf train: unknown option '%s' (see qdf train --help)\n", a);
             return QDF_EXIT_USAGE;
         }
 #undef NEED_VALUE
+#undef NEED_DOUBLE
+#undef NEED_INT
     }
     if (!o.n_train || !o.out_dir) {
         fprintf(stderr, "qdf train: --train and --out (or --resume) are required (see qdf train --help)\n");

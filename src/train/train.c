@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,17 @@ void qdf_train_opts_default(qdf_train_opts *o) {
     o->clip = 0;
     o->eval_batch = 16;
     o->target_name = "energy";
+}
+
+/* printf-style append to the NUL-terminated buf of size n (truncates, never
+ * overflows): the optional phrases of the model card's training note. */
+__attribute__((format(printf, 3, 4))) static void append_note(char *buf, size_t n, const char *fmt, ...) {
+    const size_t used = strlen(buf);
+    if (used + 1 >= n) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, n - used, fmt, ap);
+    va_end(ap);
 }
 
 static double now_s(void) {
@@ -483,21 +495,16 @@ int qdf_train_run(const qdf_train_opts *o) {
             st.best_val_mae = va.n > 0 ? mae_val : NAN;
             st.best_epoch = st.epoch;
         }
-        char notes[256] = "";
+        char notes[512] = "";
         if (st.ema && o->ema_decay > 0)
-            snprintf(notes, sizeof notes, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
+            append_note(notes, sizeof notes, "; weights averaged over the steps (EMA decay %g)", o->ema_decay);
         if (st.ema && ema.uniform_from >= 0)
-            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
-                     "; weights averaged uniformly over every batch from epoch %d (SWA)", o->swa_from);
-        if (o->augment_rotations)
-            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
-                     "; grids turned at random per molecule and epoch");
-        if (o->dropout > 0)
-            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
-                     "; dropout %g on the functional's hidden units", o->dropout);
+            append_note(notes, sizeof notes, "; weights averaged uniformly over every batch from epoch %d (SWA)",
+                        o->swa_from);
+        if (o->augment_rotations) append_note(notes, sizeof notes, "; grids turned at random per molecule and epoch");
+        if (o->dropout > 0) append_note(notes, sizeof notes, "; dropout %g on the functional's hidden units", o->dropout);
         if (o->weight_decay > 0)
-            snprintf(notes + strlen(notes), sizeof notes - strlen(notes),
-                     "; AdamW weight decay %g on the dense weights", o->weight_decay);
+            append_note(notes, sizeof notes, "; AdamW weight decay %g on the dense weights", o->weight_decay);
         snprintf(card, sizeof card,
                  "epoch %d of %d; best validation MAE %.5f eV (%.4f kcal/mol) at epoch %d; training MAE %.5f eV; "
                  "wall time %.0f s; lr %g decay %g every %d epochs; batch %d; seed %llu%s%s%s%s",
