@@ -15,7 +15,11 @@
  *    references: reference_eV and abs_error_eV columns;
  *  - '-' reads standard input; a missing model: exit 4 naming the path; a
  *    missing input next to a good one: exit 3, the good one still predicted;
- *  - qdf info prints the card, --json has the keys. */
+ *  - qdf info prints the card, --json has the keys;
+ *  - an ensemble (--model twice): energy = mean of the single-model runs,
+ *    spread_eV = their sample standard deviation |a-b|/sqrt(2); the same model
+ *    twice has spread 0; different targets are refused (exit 4), 17 models
+ *    are a usage error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,7 +41,7 @@
 #include "model_io.h"
 #include "testutil.h"
 
-static char DIR_[256], MODEL[300], EX[1024];
+static char DIR_[256], MODEL[300], MODEL2[420], MODEL3[420], EX[1024];
 
 /* Run fn(argv) in a child with stdin from in_path (or /dev/null) and
  * stdout/stderr into DIR_/out.txt, DIR_/err.txt; returns the exit code. */
@@ -178,6 +182,18 @@ static int setup(void **st) {
         return -1;
     }
     snprintf(MODEL, sizeof MODEL, "%s/model/model.h5", DIR_);
+    /* two more, from another seed: the ensemble's members (test_ensemble) */
+    const char *names[2] = {"made-up energy", "made-up gap"};
+    char *paths[2] = {MODEL2, MODEL3};
+    for (int k = 0; k < 2; k++) {
+        snprintf(out, sizeof out, "%s/model%d", DIR_, k + 2);
+        if (run(qdf_cmd_train, NULL, "train", "--train", train, "--out", out, "--dim", "8", "--hidden-hk", "8",
+                "--epochs", "1", "--seed", "7", "--target-name", names[k], "--quiet", "--threads", "1", NULL)) {
+            fprintf(stderr, "training test model %d failed\n", k + 2);
+            return -1;
+        }
+        snprintf(paths[k], sizeof MODEL2, "%s/model.h5", out);
+    }
     return 0;
 }
 
@@ -497,6 +513,68 @@ static void test_missing_model_and_input(void **st) {
     assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--help", NULL), 0);
 }
 
+static void test_ensemble(void **st) {
+    (void)st;
+    char p[1100];
+    snprintf(p, sizeof p, "%s/examples.xyz", EX);
+    table a, b, ab, aa;
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, p, NULL), 0);
+    read_table(&a, '\t');
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL2, p, NULL), 0);
+    read_table(&b, '\t');
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--model", MODEL2, p, NULL), 0);
+    read_table(&ab, '\t');
+    char *err = slurp("err.txt");
+    assert_non_null(strstr(err, "ensemble of 2 models"));
+    assert_non_null(strstr(err, "made-up energy")); /* the note: a generic and a named target */
+    free(err);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--model", MODEL, p, NULL), 0);
+    read_table(&aa, '\t');
+    assert_int_equal(ab.nr, a.nr);
+    assert_int_equal(aa.nr, a.nr);
+    assert_int_equal(a.nc + 1, ab.nc);
+    const int ce = col(&a, "energy_eV"), cm = col(&ab, "energy_eV"), cs = col(&ab, "spread_eV");
+    assert_int_equal(cs, cm + 2); /* after energy_eV, energy_kcal_mol */
+    int spread = 0;
+    for (int i = 0; i < a.nr; i++) {
+        const double ea = atof(a.cell[i][ce]), eb = atof(b.cell[i][ce]);
+        assert_string_equal(ab.cell[i][0], a.cell[i][0]);
+        assert_float_equal(atof(ab.cell[i][cm]), 0.5 * (ea + eb), 2e-6);
+        assert_float_equal(atof(ab.cell[i][cs]), fabs(ea - eb) / sqrt(2.0), 2e-6);
+        assert_float_equal(atof(aa.cell[i][cm]), ea, 2e-6);
+        assert_float_equal(atof(aa.cell[i][cs]), 0.0, 1e-12);
+        spread += fabs(ea - eb) > 1e-3;
+    }
+    assert_true(spread > a.nr / 2); /* the two seeds really differ */
+    free(a.buf);
+    free(b.buf);
+    free(ab.buf);
+    free(aa.buf);
+
+    /* two named, different targets: not one ensemble */
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL2, "--model", MODEL3, p, NULL),
+                     QDF_EXIT_MODEL);
+    err = slurp("err.txt");
+    assert_int_equal(count_lines_with(err, "not one ensemble"), 1);
+    assert_non_null(strstr(err, MODEL3));
+    free(err);
+    /* a missing member: exit 4 naming it */
+    char nomodel[400];
+    snprintf(nomodel, sizeof nomodel, "%s/no_such_model.h5", DIR_);
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--model", nomodel, p, NULL),
+                     QDF_EXIT_MODEL);
+    err = slurp("err.txt");
+    assert_non_null(strstr(err, nomodel));
+    free(err);
+    /* 17 models */
+    const char *m = MODEL;
+    assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", m, "--model", m, "--model", m, "--model", m,
+                         "--model", m, "--model", m, "--model", m, "--model", m, "--model", m, "--model", m,
+                         "--model", m, "--model", m, "--model", m, "--model", m, "--model", m, "--model", m,
+                         "--model", m, p, NULL),
+                     QDF_EXIT_USAGE);
+}
+
 static void test_info(void **st) {
     (void)st;
     assert_int_equal(run(qdf_cmd_info, NULL, "info", "--model", MODEL, NULL), 0);
@@ -525,6 +603,7 @@ int main(void) {
         cmocka_unit_test(test_bad_molecule_in_middle), cmocka_unit_test(test_unsupported_element),
         cmocka_unit_test(test_jsonl_and_csv),       cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_missing_model_and_input), cmocka_unit_test(test_info),
+        cmocka_unit_test(test_ensemble),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,7 +4,12 @@
  * predicted (batches of --batch molecules per forward, the batches spread over
  * OpenMP threads, each thread with its own qdf_ctx; the model is read-only),
  * written in input order, and the chunk's slots are reused, so memory does not
- * grow with the size of the library. */
+ * grow with the size of the library.
+ *
+ * Ensembles: --model given K times (models of the same target) predicts every
+ * molecule with each model; the energy is their mean and spread_eV their
+ * sample standard deviation, an uncertainty for screening. Averaging two
+ * independently trained qm9_u0 models cut the error 10-20% (NOTES.md, session 6). */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -24,14 +29,15 @@
 
 
 #define EV_TO_KCAL 23.0605
-#define MAX_COLS (6 + 4 * QDF_MAX_TARGETS)
+#define MAX_COLS (6 + 5 * QDF_MAX_TARGETS)
+#define MAX_MODELS 16
 #define CELL_MAX 160
 
 enum { OUT_TSV, OUT_CSV, OUT_JSONL };
 
 static void usage(FILE *f) {
     fprintf(f,
-        "usage: qdf predict [--model M] [--format tsv|csv|jsonl] [--out FILE] [--input-format FMT]\n"
+        "usage: qdf predict [--model M]... [--format tsv|csv|jsonl] [--out FILE] [--input-format FMT]\n"
         "                   [--batch N] [--threads N] INPUT...\n\n"
         "Predicts the energy of every molecule in the INPUT files (txt, XYZ, extended XYZ, raw QM9,\n"
         "SDF/MOL; '-' = standard input; a directory = every file in it) and writes one row per molecule,\n"
@@ -42,10 +48,15 @@ static void usage(FILE *f) {
         "                               molecule; still predicted); 'unsupported_element:X' (an element\n"
         "                               the model has no orbitals for; not predicted, energies empty/null)\n"
         "Models with several outputs give energy_eV_0, energy_kcal_mol_0, energy_eV_1, ... (and\n"
-        "reference_eV_J, abs_error_eV_J).\n\n"
+        "reference_eV_J, abs_error_eV_J).\n"
+        "With --model given K > 1 times (an ensemble; the models must have the same targets) the energy\n"
+        "is the mean of the K predictions and a column spread_eV (spread_eV_J) after the energies gives\n"
+        "their sample standard deviation in eV, an uncertainty; a molecule is predicted only when every\n"
+        "model supports its elements, and flagged outside_domain beyond the smallest training range.\n\n"
         "options:\n"
         "  --model M                model file (default: the shipped models/default.h5, searched in\n"
-        "                           EXE_DIR/../share/qdf/models, the source tree, EXE_DIR/../models)\n"
+        "                           EXE_DIR/../share/qdf/models, the source tree, EXE_DIR/../models);\n"
+        "                           repeat for an ensemble (up to 16 models)\n"
         "  --format tsv|csv|jsonl   output format (tsv, with a header line; csv with a header; jsonl:\n"
         "                           one JSON object per molecule with the same keys, null when missing)\n"
         "  --out FILE               write the rows to FILE (default: standard output)\n"
@@ -75,7 +86,7 @@ static double now_s(void) {
 
 typedef struct writer {
     FILE *f;
-    int fmt, n_out, with_ref, header_done, ncols;
+    int fmt, n_out, n_models, with_ref, header_done, ncols;
     char names[MAX_COLS][32];
 } writer;
 
@@ -93,6 +104,8 @@ static void setup_columns(writer *w) {
         add_col(w, "energy_eV", j);
         add_col(w, "energy_kcal_mol", j);
     }
+    if (w->n_models > 1)
+        for (int j = 0; j < w->n_out; j++) add_col(w, "spread_eV", j);
     if (w->with_ref)
         for (int j = 0; j < w->n_out; j++) {
             add_col(w, "reference_eV", j);
@@ -160,12 +173,26 @@ typedef struct chunk {
     qdf_molecule *mols; /* cap slots, reused (the readers reallocate their arrays) */
     qdf_molecule *sup;  /* shallow copies of the predictable ones */
     int *sup_idx, *bad_z;
-    double *pred;       /* n_sup x n_out */
+    double *pred;       /* n_models x cap x n_out: model k's energies of the supported molecules */
+    double *mean, *spread; /* n_sup x n_out: over the models */
     int n, cap;
 } chunk;
 
-static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int batch, writer *w, stats *st) {
-    const int n_out = m->hp.n_out;
+/* The models of the run: one, or an ensemble of the same targets. */
+typedef struct ensemble {
+    qdf_model *m;  /* n models */
+    int n;
+    int max_atoms; /* the smallest training range (0: unknown) */
+} ensemble;
+
+static int supports(const ensemble *e, int z) {
+    for (int k = 0; k < e->n; k++)
+        if (!qdf_basis_has(&e->m[k].basis, z)) return 0;
+    return 1;
+}
+
+static void flush_chunk(chunk *ch, const ensemble *e, qdf_ctx **ctxs, int nthr, int batch, writer *w, stats *st) {
+    const int n_out = e->m[0].hp.n_out, K = e->n;
     if (!w->header_done) {
         w->with_ref = 0;
         for (int i = 0; i < ch->n; i++)
@@ -179,7 +206,7 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
         const qdf_molecule *mol = &ch->mols[i];
         ch->bad_z[i] = 0;
         for (int a = 0; a < mol->n_atoms && !ch->bad_z[i]; a++)
-            if (!qdf_basis_has(&m->basis, mol->z[a])) ch->bad_z[i] = mol->z[a] > 0 ? mol->z[a] : -1;
+            if (!supports(e, mol->z[a])) ch->bad_z[i] = mol->z[a] > 0 ? mol->z[a] : -1;
         if (!ch->bad_z[i]) {
             ch->sup[n_sup] = *mol;
             ch->sup_idx[i] = n_sup++;
@@ -188,10 +215,26 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
         }
     }
     const int n_batches = (n_sup + batch - 1) / batch;
+    for (int k = 0; k < K; k++) {
+        double *pk = ch->pred + (size_t)k * ch->cap * n_out;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthr) if (nthr > 1 && n_batches > 1)
-    for (int b = 0; b < n_batches; b++) {
-        const int i0 = b * batch, nb = i0 + batch <= n_sup ? batch : n_sup - i0;
-        qdf_predict_many(ctxs[omp_get_thread_num()], m, ch->sup + i0, nb, batch, ch->pred + (size_t)i0 * n_out);
+        for (int b = 0; b < n_batches; b++) {
+            const int i0 = b * batch, nb = i0 + batch <= n_sup ? batch : n_sup - i0;
+            qdf_predict_many(ctxs[omp_get_thread_num()], &e->m[k], ch->sup + i0, nb, batch, pk + (size_t)i0 * n_out);
+        }
+    }
+    /* mean and sample standard deviation over the models (two passes: no
+     * cancellation when the spread is small against the energy) */
+    for (size_t q = 0; q < (size_t)n_sup * n_out; q++) {
+        double sum = 0, ss = 0;
+        for (int k = 0; k < K; k++) sum += ch->pred[(size_t)k * ch->cap * n_out + q];
+        const double mean = sum / K;
+        for (int k = 0; k < K; k++) {
+            const double d = ch->pred[(size_t)k * ch->cap * n_out + q] - mean;
+            ss += d * d;
+        }
+        ch->mean[q] = mean;
+        ch->spread[q] = K > 1 ? sqrt(ss / (K - 1)) : 0.0;
     }
 
     char cells[MAX_COLS][CELL_MAX];
@@ -205,7 +248,7 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
         present[c] = 1, numeric[c++] = 0;
         snprintf(cells[c], CELL_MAX, "%d", mol->n_atoms);
         present[c] = 1, numeric[c++] = 1;
-        const double *p = ch->sup_idx[i] >= 0 ? ch->pred + (size_t)ch->sup_idx[i] * n_out : NULL;
+        const double *p = ch->sup_idx[i] >= 0 ? ch->mean + (size_t)ch->sup_idx[i] * n_out : NULL;
         int ok = p != NULL;
         for (int j = 0; p && j < n_out; j++)
             if (!isfinite(p[j])) ok = 0;
@@ -213,6 +256,10 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
             snprintf(cells[c], CELL_MAX, "%.6f", ok ? p[j] : 0.0);
             present[c] = ok, numeric[c++] = 1;
             snprintf(cells[c], CELL_MAX, "%.4f", ok ? p[j] * EV_TO_KCAL : 0.0);
+            present[c] = ok, numeric[c++] = 1;
+        }
+        for (int j = 0; K > 1 && j < n_out; j++) {
+            snprintf(cells[c], CELL_MAX, "%.6f", ok ? ch->spread[(size_t)ch->sup_idx[i] * n_out + j] : 0.0);
             present[c] = ok, numeric[c++] = 1;
         }
         if (w->with_ref)
@@ -242,8 +289,8 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
         } else if (!ok) {
             snprintf(cells[c], CELL_MAX, "prediction_failed");
             st->failed++;
-        } else if (m->max_atoms > 0 && mol->n_atoms > m->max_atoms) {
-            snprintf(cells[c], CELL_MAX, "outside_domain:atoms>%d", m->max_atoms);
+        } else if (e->max_atoms > 0 && mol->n_atoms > e->max_atoms) {
+            snprintf(cells[c], CELL_MAX, "outside_domain:atoms>%d", e->max_atoms);
             st->outside++;
         }
         present[c] = cells[c][0] != 0, numeric[c++] = 0;
@@ -253,7 +300,8 @@ static void flush_chunk(chunk *ch, qdf_model *m, qdf_ctx **ctxs, int nthr, int b
 }
 
 int qdf_cmd_predict(int argc, char **argv) {
-    const char *model_path = NULL, *out_path = NULL;
+    const char *model_paths[MAX_MODELS] = {NULL}, *out_path = NULL;
+    int n_models = 0;
     int out_fmt = OUT_TSV, batch = 8, nthr = omp_get_max_threads(), orientations = 0;
     qdf_format in_fmt = QDF_FMT_AUTO;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -275,7 +323,14 @@ int qdf_cmd_predict(int argc, char **argv) {
             usage(stdout);
             free(inputs);
             return QDF_EXIT_OK;
-        } else if (!strcmp(a, "--model")) { NEED_VALUE(); model_path = v;
+        } else if (!strcmp(a, "--model")) {
+            NEED_VALUE();
+            if (n_models == MAX_MODELS) {
+                fprintf(stderr, "qdf predict: at most %d models (--model given more often)\n", MAX_MODELS);
+                free(inputs);
+                return QDF_EXIT_USAGE;
+            }
+            model_paths[n_models++] = v;
         } else if (!strcmp(a, "--out")) { NEED_VALUE(); out_path = v;
         } else if (!strcmp(a, "--format")) {
             NEED_VALUE();
@@ -331,32 +386,59 @@ int qdf_cmd_predict(int argc, char **argv) {
     omp_set_num_threads(nthr);
 
     char err[4096];
-    model_path = qdf_model_or_default(model_path, "predict");
-    if (!model_path) {
-        free(inputs);
-        return QDF_EXIT_MODEL;
+    if (!n_models) {
+        model_paths[0] = qdf_model_or_default(NULL, "predict");
+        if (!model_paths[0]) {
+            free(inputs);
+            return QDF_EXIT_MODEL;
+        }
+        n_models = 1;
     }
-    qdf_model *m = calloc(1, sizeof *m);
-    if (qdf_model_load(model_path, m, NULL, NULL, 0, NULL, 0, err, sizeof err)) {
-        fprintf(stderr, "qdf predict: %s\n", err);
-        free(m);
-        free(inputs);
-        return QDF_EXIT_MODEL;
+    ensemble ens = {calloc((size_t)n_models, sizeof *ens.m), 0, 0};
+    for (int k = 0; k < n_models; k++) {
+        qdf_model *mk = &ens.m[k];
+        const char *why = NULL;
+        if (qdf_model_load(model_paths[k], mk, NULL, NULL, 0, NULL, 0, err, sizeof err)) {
+            fprintf(stderr, "qdf predict: %s\n", err);
+        } else {
+            ens.n++;
+            if (k > 0 && mk->hp.n_out != ens.m[0].hp.n_out) why = "a different number of targets";
+            else if (k > 0 && strcmp(mk->target_unit, ens.m[0].target_unit)) why = "a different target unit";
+            else if (k > 0 && strcmp(mk->target_name, ens.m[0].target_name) && strcmp(mk->target_name, "energy") &&
+                     strcmp(ens.m[0].target_name, "energy"))
+                why = "a different target";
+            if (why)
+                fprintf(stderr, "qdf predict: %s: %s (%d x '%s', %s) than %s (%d x '%s', %s): not one ensemble\n",
+                        model_paths[k], why, mk->hp.n_out, mk->target_name, mk->target_unit, model_paths[0],
+                        ens.m[0].hp.n_out, ens.m[0].target_name, ens.m[0].target_unit);
+            else if (k > 0 && strcmp(mk->target_name, ens.m[0].target_name))
+                /* one of them has qdf train's generic label "energy" (no --target-name) */
+                fprintf(stderr, "qdf predict: note: %s predicts '%s', %s '%s'; averaged as one target\n",
+                        model_paths[k], mk->target_name, model_paths[0], ens.m[0].target_name);
+        }
+        if (ens.n != k + 1 || why) {
+            for (int q = 0; q < ens.n; q++) qdf_model_free(&ens.m[q]);
+            free(ens.m);
+            free(inputs);
+            return QDF_EXIT_MODEL;
+        }
+        if (orientations) mk->hp.orientations = orientations;
+        if (mk->max_atoms > 0 && (ens.max_atoms == 0 || mk->max_atoms < ens.max_atoms)) ens.max_atoms = mk->max_atoms;
     }
-    if (orientations) m->hp.orientations = orientations;
-    const int n_out = m->hp.n_out;
+    const int n_out = ens.m[0].hp.n_out;
 
     writer w;
     memset(&w, 0, sizeof w);
     w.fmt = out_fmt;
     w.n_out = n_out;
+    w.n_models = n_models;
     w.f = stdout;
     if (out_path && strcmp(out_path, "-")) {
         w.f = fopen(out_path, "w");
         if (!w.f) {
             fprintf(stderr, "qdf predict: %s: cannot write (%m)\n", out_path);
-            qdf_model_free(m);
-            free(m);
+            for (int k = 0; k < n_models; k++) qdf_model_free(&ens.m[k]);
+            free(ens.m);
             free(inputs);
             return QDF_EXIT_OUTPUT;
         }
@@ -371,7 +453,9 @@ int qdf_cmd_predict(int argc, char **argv) {
     ch.sup = calloc((size_t)ch.cap, sizeof *ch.sup);
     ch.sup_idx = calloc((size_t)ch.cap, sizeof *ch.sup_idx);
     ch.bad_z = calloc((size_t)ch.cap, sizeof *ch.bad_z);
-    ch.pred = calloc((size_t)ch.cap * n_out, sizeof *ch.pred);
+    ch.pred = calloc((size_t)n_models * ch.cap * n_out, sizeof *ch.pred);
+    ch.mean = calloc((size_t)ch.cap * n_out, sizeof *ch.mean);
+    ch.spread = calloc((size_t)ch.cap * n_out, sizeof *ch.spread);
     qdf_ctx **ctxs = calloc((size_t)nthr, sizeof *ctxs);
     for (int t = 0; t < nthr; t++) ctxs[t] = qdf_ctx_new(8 << 20);
 
@@ -403,7 +487,7 @@ int qdf_cmd_predict(int argc, char **argv) {
             }
             st.read++;
             if (++ch.n == ch.cap) {
-                flush_chunk(&ch, m, ctxs, nthr, batch, &w, &st);
+                flush_chunk(&ch, &ens, ctxs, nthr, batch, &w, &st);
                 if (tty && now_s() - last_progress > 0.5) {
                     last_progress = now_s();
                     fprintf(stderr, "\rqdf predict: %ld molecules, %.1f/s   ", st.read, st.read / (last_progress - t0));
@@ -413,7 +497,7 @@ int qdf_cmd_predict(int argc, char **argv) {
         }
         qdf_reader_close(r);
     }
-    if (ch.n > 0 || !w.header_done) flush_chunk(&ch, m, ctxs, nthr, batch, &w, &st);
+    if (ch.n > 0 || !w.header_done) flush_chunk(&ch, &ens, ctxs, nthr, batch, &w, &st);
     const double dt = now_s() - t0;
     if (progress_shown) fputc('\n', stderr);
 
@@ -448,7 +532,8 @@ int qdf_cmd_predict(int argc, char **argv) {
         if (st.failed) fprintf(stderr, "%s%ld prediction failed", sep, st.failed);
         fputc(')', stderr);
     }
-    if (st.outside) fprintf(stderr, "; %ld outside the training domain (> %d atoms)", st.outside, m->max_atoms);
+    if (st.outside) fprintf(stderr, "; %ld outside the training domain (> %d atoms)", st.outside, ens.max_atoms);
+    if (n_models > 1) fprintf(stderr, "; ensemble of %d models", n_models);
     if (st.n_err)
         fprintf(stderr, "; MAE %.6f eV (%.4f kcal/mol) over %ld references", st.abs_err_sum / st.n_err,
                 st.abs_err_sum / st.n_err * EV_TO_KCAL, st.n_err);
@@ -463,8 +548,10 @@ int qdf_cmd_predict(int argc, char **argv) {
     free(ch.sup_idx);
     free(ch.bad_z);
     free(ch.pred);
-    qdf_model_free(m);
-    free(m);
+    free(ch.mean);
+    free(ch.spread);
+    for (int k = 0; k < n_models; k++) qdf_model_free(&ens.m[k]);
+    free(ens.m);
     free(inputs);
     if (rc) return rc;
     if (input_failed) return QDF_EXIT_INPUT;
