@@ -8,7 +8,9 @@
  * Orientation averaging: a model with hp.orientations = 3 predicts the mean of
  * the three energies of the grid turned by qdf_frame_orientation(0..2),
  * computed here step by step; it stays rotation-invariant; qdf eval
- * --orientations uses it. */
+ * --orientations uses it. Ensembles (--model twice): the errors of the mean of
+ * the two models' energies, computed here from each model's predictions; the
+ * narrower training range (5 atoms) splits interpolation / extrapolation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "dataset.h"
 #include "evaluate.h"
 #include "exitcodes.h"
 #include "frame.h"
@@ -190,6 +193,57 @@ static void test_two_models(void **st) {
     assert_non_null(strstr(buf, "stroke=\"#d62728\""));
 }
 
+static void test_ensemble(void **st) {
+    (void)st;
+    /* expected: the mean of the two models' own predictions against the references */
+    qdf_model ma, mb;
+    char err[256];
+    assert_int_equal(qdf_model_load(MODEL, &ma, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_int_equal(qdf_model_load(MODEL2, &mb, NULL, NULL, 0, NULL, 0, err, sizeof err), 0);
+    qdf_dataset d;
+    char *files[1] = {DATA};
+    qdf_reader_opts ropts = {0};
+    assert_int_equal(qdf_dataset_load(&d, files, 1, &ropts, NULL, err, sizeof err), 0);
+    assert_int_equal(d.n, 5);
+    qdf_ctx *ctx = qdf_ctx_new(1 << 20);
+    double pa[5], pb[5];
+    qdf_predict_many(ctx, &ma, d.mols, 5, 16, pa);
+    qdf_predict_many(ctx, &mb, d.mols, 5, 16, pb);
+    double sum = 0, sum_in = 0, differ = 0;
+    for (int i = 0; i < 5; i++) {
+        const double e = fabs(0.5 * (pa[i] + pb[i]) - d.mols[i].target[0]);
+        sum += e;
+        if (d.mols[i].n_atoms <= 5) sum_in += e;
+        differ += fabs(pa[i] - pb[i]) > 1e-3;
+    }
+    assert_true(differ >= 4); /* the two models really differ */
+    qdf_ctx_free(ctx);
+    qdf_dataset_free(&d);
+    qdf_model_free(&ma);
+    qdf_model_free(&mb);
+
+    char *argv[] = {"eval", "--model", MODEL, "--model", MODEL2, DATA, "--json", "--plot", SVG, NULL};
+    assert_int_equal(run_eval(9, argv), QDF_EXIT_OK);
+    static char buf[1 << 16];
+    assert_int_equal(tu_slurp(JSON, buf, sizeof buf), 0);
+    const double tol = 2e-6;
+    assert_true(fabs(json_after(buf, "\"ensemble_size\": ") - 2) < 1e-12);
+    assert_true(fabs(json_after(buf, "\"max_atoms\": ") - 5) < 1e-12); /* min(5, 9) */
+    assert_true(fabs(json_after(buf, "\"mae_eV\": ") - sum / 5) < tol);
+    const char *in = strstr(buf, "\"interpolation\"");
+    assert_non_null(in);
+    assert_true(fabs(json_after(in, "\"n\": ") - 3) < 1e-12);
+    assert_true(fabs(json_after(in, "\"mae_eV\": ") - sum_in / 3) < tol);
+    assert_int_equal(tu_slurp(SVG, buf, sizeof buf), 0);
+    assert_non_null(strstr(buf, "a.h5 + b.h5 (MAE"));
+
+    /* the same model twice is that model: MAE 2.1 / 5 as in test_errors_and_curve */
+    char *same[] = {"eval", "--model", MODEL, "--model", MODEL, DATA, "--json", NULL};
+    assert_int_equal(run_eval(7, same), QDF_EXIT_OK);
+    assert_int_equal(tu_slurp(JSON, buf, sizeof buf), 0);
+    assert_true(fabs(json_after(buf, "\"mae_eV\": ") - 0.42) < tol);
+}
+
 static void test_usage_and_errors(void **st) {
     (void)st;
     char *a1[] = {"eval", DATA, NULL};
@@ -289,6 +343,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors_and_curve),
         cmocka_unit_test(test_two_models),
+        cmocka_unit_test(test_ensemble),
         cmocka_unit_test(test_usage_and_errors),
         cmocka_unit_test(test_orientation_average),
         cmocka_unit_test(test_ticks),

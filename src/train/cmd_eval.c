@@ -17,6 +17,7 @@
 #include "exitcodes.h"
 #include "cli_args.h"
 #include "model_io.h"
+#include "ensemble.h"
 #include "svg_plot.h"
 
 /* Defined by `qdf predict` (cmd_predict.c) once it exists. */
@@ -26,7 +27,7 @@
 
 static void usage(FILE *f) {
     fprintf(f,
-        "usage: qdf eval --model M [--model2 M2] FILE... [--plot curve.svg] [--tsv out.tsv] [--json]\n\n"
+        "usage: qdf eval --model M... [--model2 M2...] FILE... [--plot curve.svg] [--tsv out.tsv] [--json]\n\n"
         "Errors of a model on molecules with reference energies (txt, XYZ, extended XYZ, SDF or\n"
         "folders of raw QM9 files; targets in eV): the number of molecules, MAE and RMSE in eV and\n"
         "kcal/mol (1 eV = 23.0605 kcal/mol), and the extrapolation curve: MAE and count by number of\n"
@@ -34,8 +35,10 @@ static void usage(FILE *f) {
         "extrapolation, with separate MAEs for interpolation (<= max_atoms) and extrapolation.\n"
         "Molecules without a reference, or with an element the model has no orbitals for, are\n"
         "skipped (exit code 8).\n\n"
-        "  --model FILE      the model (.h5)\n"
-        "  --model2 FILE     a second model, evaluated on the same molecules (compared in every output)\n"
+        "  --model FILE      the model (.h5); given K times (up to 16): an ensemble, the mean of the K\n"
+        "                    models' energies, whose training range is the narrowest of theirs\n"
+        "  --model2 FILE     a second model (or, repeated, ensemble), evaluated on the same molecules\n"
+        "                    (compared in every output)\n"
         "  --plot FILE.svg   SVG line plot of MAE (kcal/mol) against the number of atoms\n"
         "  --tsv FILE        the curve table: n_atoms, count, MAE_eV, MAE_kcal_mol, model\n"
         "  --json            print the summary as JSON instead of text\n"
@@ -50,9 +53,12 @@ static void usage(FILE *f) {
 
 /* Per-model results. Curve bins are indexed by atom count. */
 typedef struct eval_result {
-    const char *path;
-    qdf_model m;
-    int loaded;
+    const char *paths[QDF_MAX_ENSEMBLE]; /* the model, or an ensemble's members (--model given K times) */
+    int n_paths;
+    char path[1024];         /* label: the path, or the members' paths joined by " + " */
+    char short_label[256];   /* file names only (plot legend) */
+    qdf_model m[QDF_MAX_ENSEMBLE];
+    int loaded;              /* members loaded */
     int max_atoms, min_atoms;
     int n_mol;               /* molecules with a finite prediction and a reference */
     int n_unpredictable;     /* molecules with a reference but no prediction (NaN) */
@@ -65,7 +71,7 @@ typedef struct eval_result {
 } eval_result;
 
 static void compute(eval_result *r, const qdf_dataset *d, const double *pred) {
-    const int n_out = r->m.hp.n_out;
+    const int n_out = r->m[0].hp.n_out;
     double sa = 0, ss = 0, sin_ = 0, sex = 0;
     int np = 0, pin = 0, pex = 0;
     for (int i = 0; i < d->n; i++) {
@@ -111,7 +117,7 @@ static void json_num(FILE *f, double v) {
 }
 
 static void print_text(FILE *f, const eval_result *r) {
-    fprintf(f, "model %s (%s, %s; trained on ", r->path, r->m.target_name, r->m.target_unit);
+    fprintf(f, "model %s (%s, %s; trained on ", r->path, r->m[0].target_name, r->m[0].target_unit);
     if (r->max_atoms > 0) fprintf(f, "%d-%d atoms)\n", r->min_atoms, r->max_atoms);
     else fprintf(f, "an unknown range of sizes)\n");
     fprintf(f, "  molecules      %d\n", r->n_mol);
@@ -141,7 +147,8 @@ static void print_json(FILE *f, const eval_result *r, int nr, int n_loaded, int 
         fprintf(f, "%s\n  {\"model\": ", k ? "," : "");
         qdf_json_string(f, e->path);
         fputs(", \"target\": ", f);
-        qdf_json_string(f, e->m.target_name);
+        qdf_json_string(f, e->m[0].target_name);
+        fprintf(f, ", \"ensemble_size\": %d", e->n_paths);
         fprintf(f, ", \"min_atoms\": %d, \"max_atoms\": %d, \"n\": %d, \"skipped_unpredictable\": %d",
                 e->min_atoms, e->max_atoms, e->n_mol, e->n_unpredictable);
         fputs(", \"mae_eV\": ", f); json_num(f, e->mae);
@@ -187,7 +194,7 @@ static int write_tsv(const char *path, const eval_result *r, int nr, char *err, 
 
 static int write_plot(const char *path, const eval_result *r, int nr, char *err, int errlen) {
     double xs[2][QDF_MAX_ATOMS], ys[2][QDF_MAX_ATOMS];
-    char labels[2][256];
+    char labels[2][1100];
     qdf_svg_series s[2];
     for (int k = 0; k < nr; k++) {
         int n = 0;
@@ -199,12 +206,12 @@ static int write_plot(const char *path, const eval_result *r, int nr, char *err,
         }
         /* the file name, or the whole path if the two models' file names are the same */
         const int same = nr > 1 && !strcmp(base_name(r[0].path), base_name(r[1].path));
-        snprintf(labels[k], sizeof labels[k], "%s (MAE %.3g kcal/mol)", same ? r[k].path : base_name(r[k].path),
+        snprintf(labels[k], sizeof labels[k], "%s (MAE %.3g kcal/mol)", same ? r[k].path : r[k].short_label,
                  r[k].mae * KCAL_PER_EV);
         s[k] = (qdf_svg_series){labels[k], xs[k], ys[k], n};
     }
     char mlabel[128];
-    qdf_svg_plot p = {"Extrapolation curve: MAE by number of atoms", r[0].m.target_name, "number of atoms",
+    qdf_svg_plot p = {"Extrapolation curve: MAE by number of atoms", r[0].m[0].target_name, "number of atoms",
                       "MAE (kcal/mol)", s, nr, NAN, NULL, 1};
     if (r[0].max_atoms > 0) {
         p.marker_x = r[0].max_atoms + 0.5;
@@ -216,12 +223,17 @@ static int write_plot(const char *path, const eval_result *r, int nr, char *err,
 }
 
 int qdf_cmd_eval(int argc, char **argv) {
-    const char *model_path = NULL, *model2_path = NULL, *plot = NULL, *tsv = NULL;
+    const char *plot = NULL, *tsv = NULL;
+    eval_result *res = calloc(2, sizeof *res);
     int json = 0, batch = EVAL_BATCH, orientations = 0;
     qdf_reader_opts ropts = {QDF_QM9_U0_ATOMIZATION};
     char **files = calloc((size_t)argc + 1, sizeof *files);
     int n_files = 0;
-    if (!files) return QDF_EXIT_INPUT;
+    if (!files || !res) {
+        free(files);
+        free(res);
+        return QDF_EXIT_INPUT;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -231,14 +243,24 @@ int qdf_cmd_eval(int argc, char **argv) {
         if (takes && !v) {
             fprintf(stderr, "qdf eval: %s needs a value (see qdf eval --help)\n", a);
             free(files);
+            free(res);
             return QDF_EXIT_USAGE;
         }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             free(files);
+            free(res);
             return QDF_EXIT_OK;
-        } else if (!strcmp(a, "--model")) { model_path = v; i++;
-        } else if (!strcmp(a, "--model2")) { model2_path = v; i++;
+        } else if (!strcmp(a, "--model") || !strcmp(a, "--model2")) {
+            eval_result *r = &res[a[7] == '2'];
+            if (r->n_paths == QDF_MAX_ENSEMBLE) {
+                fprintf(stderr, "qdf eval: at most %d models per %s\n", QDF_MAX_ENSEMBLE, a);
+                free(files);
+                free(res);
+                return QDF_EXIT_USAGE;
+            }
+            r->paths[r->n_paths++] = v;
+            i++;
         } else if (!strcmp(a, "--plot")) { plot = v; i++;
         } else if (!strcmp(a, "--tsv")) { tsv = v; i++;
         } else if (!strcmp(a, "--json")) { json = 1;
@@ -246,12 +268,14 @@ int qdf_cmd_eval(int argc, char **argv) {
             i++;
             if (qdf_parse_int("qdf eval", a, v, 1, 256, &batch)) {
                 free(files);
+                free(res);
                 return QDF_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--orientations")) {
             i++;
             if ((orientations = qdf_parse_orientations("qdf eval", v)) < 0) {
                 free(files);
+                free(res);
                 return QDF_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--threads")) {
@@ -259,6 +283,7 @@ int qdf_cmd_eval(int argc, char **argv) {
             int nthr;
             if (qdf_parse_int("qdf eval", a, v, 1, 1024, &nthr)) {
                 free(files);
+                free(res);
                 return QDF_EXIT_USAGE;
             }
             omp_set_num_threads(nthr);
@@ -267,51 +292,66 @@ int qdf_cmd_eval(int argc, char **argv) {
             if (ropts.qm9_property < 0) {
                 fprintf(stderr, "qdf eval: unknown --target '%s'\n", v);
                 free(files);
+                free(res);
                 return QDF_EXIT_USAGE;
             }
             i++;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "qdf eval: unknown option '%s' (see qdf eval --help)\n", a);
             free(files);
+            free(res);
             return QDF_EXIT_USAGE;
         } else {
             files[n_files++] = argv[i];
         }
     }
-    if (!model_path) model_path = qdf_default_model_path();
-    if (!model_path || !n_files) {
+    if (!res[0].n_paths && (res[0].paths[0] = qdf_default_model_path()) != NULL) res[0].n_paths = 1;
+    if (!res[0].n_paths || !n_files) {
         fprintf(stderr, "qdf eval: %s (see qdf eval --help)\n",
-                !model_path ? "--model is required" : "no input files given");
+                !res[0].n_paths ? "--model is required" : "no input files given");
         free(files);
+        free(res);
         return QDF_EXIT_USAGE;
     }
     if (batch < 1 || batch > 256) {
         fprintf(stderr, "qdf eval: --batch-size must be 1-256\n");
         free(files);
+        free(res);
         return QDF_EXIT_USAGE;
     }
 
     int rc = QDF_EXIT_OK;
     char err[1024];
-    const int nr = model2_path ? 2 : 1;
-    eval_result *res = calloc(2, sizeof *res);
+    const int nr = res[1].n_paths ? 2 : 1;
     qdf_dataset d;
     memset(&d, 0, sizeof d);
-    double *pred = NULL;
+    double *pred = NULL, *members = NULL;
     qdf_ctx *ctx = NULL;
-    if (!res) { rc = QDF_EXIT_INPUT; goto done; }
-    res[0].path = model_path;
-    res[1].path = model2_path;
     for (int k = 0; k < nr; k++) {
-        if (qdf_model_load(res[k].path, &res[k].m, NULL, NULL, 0, NULL, 0, err, sizeof err) != 0) {
-            fprintf(stderr, "qdf eval: %s\n", err);
-            rc = QDF_EXIT_MODEL;
-            goto done;
+        eval_result *r = &res[k];
+        for (int q = 0; q < r->n_paths; q++) {
+            qdf_model *m = &r->m[q];
+            if (qdf_model_load(r->paths[q], m, NULL, NULL, 0, NULL, 0, err, sizeof err) != 0) {
+                fprintf(stderr, "qdf eval: %s\n", err);
+                rc = QDF_EXIT_MODEL;
+                goto done;
+            }
+            r->loaded++;
+            const int c = q > 0 ? qdf_ensemble_check(&r->m[0], r->paths[0], m, r->paths[q], err, sizeof err) : 0;
+            if (c) fprintf(stderr, "qdf eval: %s\n", err);
+            if (c < 0) {
+                rc = QDF_EXIT_MODEL;
+                goto done;
+            }
+            if (orientations) m->hp.orientations = orientations;
+            /* an ensemble's training range: the narrowest of its members' */
+            if (q == 0 || (m->max_atoms > 0 && m->max_atoms < r->max_atoms)) r->max_atoms = m->max_atoms;
+            if (q == 0 || m->min_atoms > r->min_atoms) r->min_atoms = m->min_atoms;
+            const size_t used = strlen(r->path), sused = strlen(r->short_label);
+            snprintf(r->path + used, sizeof r->path - used, "%s%s", q ? " + " : "", r->paths[q]);
+            snprintf(r->short_label + sused, sizeof r->short_label - sused, "%s%s", q ? " + " : "",
+                     base_name(r->paths[q]));
         }
-        res[k].loaded = 1;
-        if (orientations) res[k].m.hp.orientations = orientations;
-        res[k].max_atoms = res[k].m.max_atoms;
-        res[k].min_atoms = res[k].m.min_atoms;
     }
     if (qdf_dataset_load(&d, files, n_files, &ropts, stderr, err, sizeof err) != 0) {
         fprintf(stderr, "qdf eval: %s\n", err);
@@ -330,14 +370,20 @@ int qdf_cmd_eval(int argc, char **argv) {
     ctx = qdf_ctx_new(16 << 20);
     int any_unpred = 0;
     for (int k = 0; k < nr; k++) {
+        const int K = res[k].n_paths;
+        const size_t np = (size_t)(d.n ? d.n : 1) * res[k].m[0].hp.n_out;
         free(pred);
-        pred = malloc(sizeof *pred * (size_t)(d.n ? d.n : 1) * res[k].m.hp.n_out);
-        if (!pred || !ctx) {
+        free(members);
+        pred = malloc(sizeof *pred * np);
+        members = K > 1 ? malloc(sizeof *members * np * K) : NULL;
+        if (!pred || !ctx || (K > 1 && !members)) {
             fprintf(stderr, "qdf eval: out of memory\n");
             rc = QDF_EXIT_INPUT;
             goto done;
         }
-        qdf_predict_many(ctx, &res[k].m, d.mols, d.n, batch, pred);
+        /* an ensemble: the mean of its members' predictions (NaN if any member has none) */
+        for (int q = 0; q < K; q++) qdf_predict_many(ctx, &res[k].m[q], d.mols, d.n, batch, K > 1 ? members + q * np : pred);
+        if (K > 1) qdf_ensemble_reduce(members, K, np, np, pred, NULL);
         compute(&res[k], &d, pred);
         if (res[k].n_unpredictable) {
             fprintf(stderr, "qdf eval: %s: %d molecules skipped (an element the model has no orbitals for)\n",
@@ -376,9 +422,9 @@ int qdf_cmd_eval(int argc, char **argv) {
 done:
     if (ctx) qdf_ctx_free(ctx);
     free(pred);
-    if (res)
-        for (int k = 0; k < nr; k++)
-            if (res[k].loaded) qdf_model_free(&res[k].m);
+    free(members);
+    for (int k = 0; k < nr; k++)
+        for (int q = 0; q < res[k].loaded; q++) qdf_model_free(&res[k].m[q]);
     free(res);
     qdf_dataset_free(&d);
     free(files);

@@ -21,6 +21,7 @@
 #include "json_out.h"
 #include "commands.h"
 #include "elements.h"
+#include "ensemble.h"
 #include "evaluate.h"
 #include "exitcodes.h"
 #include "cli_args.h"
@@ -30,7 +31,6 @@
 
 #define EV_TO_KCAL 23.0605
 #define MAX_COLS (6 + 5 * QDF_MAX_TARGETS)
-#define MAX_MODELS 16
 #define CELL_MAX 160
 
 enum { OUT_TSV, OUT_CSV, OUT_JSONL };
@@ -223,19 +223,7 @@ static void flush_chunk(chunk *ch, const ensemble *e, qdf_ctx **ctxs, int nthr, 
             qdf_predict_many(ctxs[omp_get_thread_num()], &e->m[k], ch->sup + i0, nb, batch, pk + (size_t)i0 * n_out);
         }
     }
-    /* mean and sample standard deviation over the models (two passes: no
-     * cancellation when the spread is small against the energy) */
-    for (size_t q = 0; q < (size_t)n_sup * n_out; q++) {
-        double sum = 0, ss = 0;
-        for (int k = 0; k < K; k++) sum += ch->pred[(size_t)k * ch->cap * n_out + q];
-        const double mean = sum / K;
-        for (int k = 0; k < K; k++) {
-            const double d = ch->pred[(size_t)k * ch->cap * n_out + q] - mean;
-            ss += d * d;
-        }
-        ch->mean[q] = mean;
-        ch->spread[q] = K > 1 ? sqrt(ss / (K - 1)) : 0.0;
-    }
+    qdf_ensemble_reduce(ch->pred, K, (size_t)ch->cap * n_out, (size_t)n_sup * n_out, ch->mean, ch->spread);
 
     char cells[MAX_COLS][CELL_MAX];
     int present[MAX_COLS], numeric[MAX_COLS];
@@ -300,7 +288,7 @@ static void flush_chunk(chunk *ch, const ensemble *e, qdf_ctx **ctxs, int nthr, 
 }
 
 int qdf_cmd_predict(int argc, char **argv) {
-    const char *model_paths[MAX_MODELS] = {NULL}, *out_path = NULL;
+    const char *model_paths[QDF_MAX_ENSEMBLE] = {NULL}, *out_path = NULL;
     int n_models = 0;
     int out_fmt = OUT_TSV, batch = 8, nthr = omp_get_max_threads(), orientations = 0;
     qdf_format in_fmt = QDF_FMT_AUTO;
@@ -325,8 +313,8 @@ int qdf_cmd_predict(int argc, char **argv) {
             return QDF_EXIT_OK;
         } else if (!strcmp(a, "--model")) {
             NEED_VALUE();
-            if (n_models == MAX_MODELS) {
-                fprintf(stderr, "qdf predict: at most %d models (--model given more often)\n", MAX_MODELS);
+            if (n_models == QDF_MAX_ENSEMBLE) {
+                fprintf(stderr, "qdf predict: at most %d models (--model given more often)\n", QDF_MAX_ENSEMBLE);
                 free(inputs);
                 return QDF_EXIT_USAGE;
             }
@@ -397,26 +385,16 @@ int qdf_cmd_predict(int argc, char **argv) {
     ensemble ens = {calloc((size_t)n_models, sizeof *ens.m), 0, 0};
     for (int k = 0; k < n_models; k++) {
         qdf_model *mk = &ens.m[k];
-        const char *why = NULL;
+        int bad = 0;
         if (qdf_model_load(model_paths[k], mk, NULL, NULL, 0, NULL, 0, err, sizeof err)) {
             fprintf(stderr, "qdf predict: %s\n", err);
         } else {
             ens.n++;
-            if (k > 0 && mk->hp.n_out != ens.m[0].hp.n_out) why = "a different number of targets";
-            else if (k > 0 && strcmp(mk->target_unit, ens.m[0].target_unit)) why = "a different target unit";
-            else if (k > 0 && strcmp(mk->target_name, ens.m[0].target_name) && strcmp(mk->target_name, "energy") &&
-                     strcmp(ens.m[0].target_name, "energy"))
-                why = "a different target";
-            if (why)
-                fprintf(stderr, "qdf predict: %s: %s (%d x '%s', %s) than %s (%d x '%s', %s): not one ensemble\n",
-                        model_paths[k], why, mk->hp.n_out, mk->target_name, mk->target_unit, model_paths[0],
-                        ens.m[0].hp.n_out, ens.m[0].target_name, ens.m[0].target_unit);
-            else if (k > 0 && strcmp(mk->target_name, ens.m[0].target_name))
-                /* one of them has qdf train's generic label "energy" (no --target-name) */
-                fprintf(stderr, "qdf predict: note: %s predicts '%s', %s '%s'; averaged as one target\n",
-                        model_paths[k], mk->target_name, model_paths[0], ens.m[0].target_name);
+            const int c = k > 0 ? qdf_ensemble_check(&ens.m[0], model_paths[0], mk, model_paths[k], err, sizeof err) : 0;
+            if (c) fprintf(stderr, "qdf predict: %s\n", err);
+            bad = c < 0;
         }
-        if (ens.n != k + 1 || why) {
+        if (ens.n != k + 1 || bad) {
             for (int q = 0; q < ens.n; q++) qdf_model_free(&ens.m[q]);
             free(ens.m);
             free(inputs);
