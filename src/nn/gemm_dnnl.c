@@ -175,7 +175,8 @@ typedef struct {
 
 /* Creates memory objects for the call, executes, waits, frees them. */
 static int run(dnnl_primitive_t prim, arg_t *a, int na) {
-    dnnl_exec_arg_t args[4];
+    dnnl_exec_arg_t args[4] = {{0}};
+    if (na < 1 || na > 4) return -1;
     int made = 0, rc = 0;
     for (; made < na; made++) {
         args[made].arg = a[made].arg;
