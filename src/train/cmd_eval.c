@@ -345,7 +345,7 @@ int qdf_cmd_eval(int argc, char **argv) {
             }
             if (orientations) m->hp.orientations = orientations;
             /* an ensemble's training range: the narrowest of its members' */
-            if (q == 0 || (m->max_atoms > 0 && m->max_atoms < r->max_atoms)) r->max_atoms = m->max_atoms;
+            if (m->max_atoms > 0 && (r->max_atoms <= 0 || m->max_atoms < r->max_atoms)) r->max_atoms = m->max_atoms;
             if (q == 0 || m->min_atoms > r->min_atoms) r->min_atoms = m->min_atoms;
             const size_t used = strlen(r->path), sused = strlen(r->short_label);
             snprintf(r->path + used, sizeof r->path - used, "%s%s", q ? " + " : "", r->paths[q]);

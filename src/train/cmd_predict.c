@@ -383,6 +383,11 @@ int qdf_cmd_predict(int argc, char **argv) {
         n_models = 1;
     }
     ensemble ens = {calloc((size_t)n_models, sizeof *ens.m), 0, 0};
+    if (!ens.m) {
+        fprintf(stderr, "qdf predict: out of memory\n");
+        free(inputs);
+        return QDF_EXIT_MODEL;
+    }
     for (int k = 0; k < n_models; k++) {
         qdf_model *mk = &ens.m[k];
         int bad = 0;
