@@ -525,7 +525,8 @@ static void test_ensemble(void **st) {
     assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--model", MODEL2, p, NULL), 0);
     read_table(&ab, '\t');
     char *err = slurp("err.txt");
-    assert_non_null(strstr(err, "ensemble of 2 models"));
+    assert_non_null(strstr(err, "ensemble of 2 models, mean spread "));
+    const double mean_spread = atof(strstr(err, "mean spread ") + strlen("mean spread "));
     assert_non_null(strstr(err, "made-up energy")); /* the note: a generic and a named target */
     free(err);
     assert_int_equal(run(qdf_cmd_predict, NULL, "predict", "--model", MODEL, "--model", MODEL, p, NULL), 0);
@@ -546,6 +547,9 @@ static void test_ensemble(void **st) {
         spread += fabs(ea - eb) > 1e-3;
     }
     assert_true(spread > a.nr / 2); /* the two seeds really differ */
+    double sum_spread = 0;
+    for (int i = 0; i < ab.nr; i++) sum_spread += atof(ab.cell[i][cs]);
+    assert_float_equal(mean_spread, sum_spread / ab.nr, 2e-6); /* the summary's mean spread */
     free(a.buf);
     free(b.buf);
     free(ab.buf);

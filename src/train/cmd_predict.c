@@ -69,8 +69,8 @@ static void usage(FILE *f) {
         "  --help                   this text\n\n"
         "Bad molecules are skipped with one line each on standard error (FILE:LINE: molecule ID: reason);\n"
         "a summary (molecules read, predicted, skipped by reason, MAE in eV and kcal/mol when references\n"
-        "exist, molecules per second) ends the run on standard error; a progress line is shown only when\n"
-        "standard error is a terminal.\n"
+        "exist, an ensemble's mean spread_eV, molecules per second) ends the run on standard error; a\n"
+        "progress line is shown only when standard error is a terminal.\n"
         "exit codes: 0 ok; 2 usage; 3 an input could not be read at all (the others still run);\n"
         "            4 no model / bad model; 5 cannot write the output; 8 some molecules skipped or not\n"
         "            predicted (bad molecule, unsupported element)\n");
@@ -167,6 +167,8 @@ typedef struct stats {
     long unsup_z[QDF_MAX_Z + 2];
     double abs_err_sum;
     long n_err;
+    double spread_sum; /* ensembles: sum of spread_eV over predicted (molecule, output) pairs */
+    long n_spread;
 } stats;
 
 typedef struct chunk {
@@ -261,6 +263,10 @@ static void flush_chunk(chunk *ch, const ensemble *e, qdf_ctx **ctxs, int nthr, 
         /* statistics (references count for the MAE whether or not they are printed) */
         if (ok) {
             st->predicted++;
+            for (int j = 0; K > 1 && j < n_out; j++) {
+                st->spread_sum += ch->spread[(size_t)ch->sup_idx[i] * n_out + j];
+                st->n_spread++;
+            }
             for (int j = 0; j < n_out && j < mol->n_targets; j++)
                 if (isfinite(mol->target[j])) {
                     st->abs_err_sum += fabs(p[j] - mol->target[j]);
@@ -516,7 +522,10 @@ int qdf_cmd_predict(int argc, char **argv) {
         fputc(')', stderr);
     }
     if (st.outside) fprintf(stderr, "; %ld outside the training domain (> %d atoms)", st.outside, ens.max_atoms);
-    if (n_models > 1) fprintf(stderr, "; ensemble of %d models", n_models);
+    if (n_models > 1) {
+        fprintf(stderr, "; ensemble of %d models", n_models);
+        if (st.n_spread) fprintf(stderr, ", mean spread %.6f eV", st.spread_sum / st.n_spread);
+    }
     if (st.n_err)
         fprintf(stderr, "; MAE %.6f eV (%.4f kcal/mol) over %ld references", st.abs_err_sum / st.n_err,
                 st.abs_err_sum / st.n_err * EV_TO_KCAL, st.n_err);
