@@ -532,6 +532,11 @@ static void test_errors(void **st) {
     char *a7[] = {"train", "--train", TRAIN, "--out", out, "--dropout", "abc", NULL};
     char *a8[] = {"train", "--train", TRAIN, "--out", out, "--lr", "1e-4x", NULL};
     char *a9[] = {"train", "--train", TRAIN, "--out", out, "--epochs", "2.5", NULL};
+    /* values in range for the parser but meaningless for training */
+    char *b1[] = {"train", "--train", TRAIN, "--out", out, "--lr-decay", "0", NULL};
+    char *b2[] = {"train", "--train", TRAIN, "--out", out, "--clip", "-1", NULL};
+    char *b3[] = {"train", "--train", TRAIN, "--out", out, "--max-minutes", "-5", NULL};
+    char *b4[] = {"train", "--train", TRAIN, "--out", out, "--coulomb-smear", "0", NULL};
     assert_int_equal(run(a1), QDF_EXIT_USAGE);
     assert_int_equal(run(a2), QDF_EXIT_USAGE);
     assert_int_equal(run(a3), QDF_EXIT_INPUT);
@@ -541,6 +546,10 @@ static void test_errors(void **st) {
     assert_int_equal(run(a7), QDF_EXIT_USAGE);
     assert_int_equal(run(a8), QDF_EXIT_USAGE);
     assert_int_equal(run(a9), QDF_EXIT_USAGE);
+    assert_int_equal(run(b1), QDF_EXIT_USAGE);
+    assert_int_equal(run(b2), QDF_EXIT_USAGE);
+    assert_int_equal(run(b3), QDF_EXIT_USAGE);
+    assert_int_equal(run(b4), QDF_EXIT_USAGE);
 }
 
 /* --init lsuv: the run starts from normalised layers (the unit statistics are

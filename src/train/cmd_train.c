@@ -230,6 +230,12 @@ int qdf_cmd_train(int argc, char **argv) {
         fprintf(stderr, "qdf train: invalid --batch-size (1-256), --epochs, --lr or --dim\n");
         return QDF_EXIT_USAGE;
     }
+    if (!(o.lr_decay > 0) || !(o.clip >= 0) || !(o.max_minutes >= 0) || !(o.hp.coulomb_smear > 0)) {
+        fprintf(stderr, "qdf train: --lr-decay and --coulomb-smear (A) must be > 0, --clip and --max-minutes >= 0 "
+                        "(0: off); got %g, %g, %g, %g\n",
+                o.lr_decay, o.hp.coulomb_smear, o.clip, o.max_minutes);
+        return QDF_EXIT_USAGE;
+    }
     if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
         fprintf(stderr, "qdf train: --ema-decay is a number in [0, 1), not %g\n", o.ema_decay);
         return QDF_EXIT_USAGE;
