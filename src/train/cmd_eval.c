@@ -313,12 +313,6 @@ int qdf_cmd_eval(int argc, char **argv) {
         free(res);
         return QDF_EXIT_USAGE;
     }
-    if (batch < 1 || batch > 256) {
-        fprintf(stderr, "qdf eval: --batch-size must be 1-256\n");
-        free(files);
-        free(res);
-        return QDF_EXIT_USAGE;
-    }
 
     int rc = QDF_EXIT_OK;
     char err[1024];

@@ -78,8 +78,8 @@ int qdf_cmd_refit(int argc, char **argv) {
             return QDF_EXIT_USAGE;
         }
     }
-    if (!n_train || !out || batch < 1 || batch > 256) {
-        fprintf(stderr, "qdf refit: --train and --out are required, --batch is 1-256 (see qdf refit --help)\n");
+    if (!n_train || !out) {
+        fprintf(stderr, "qdf refit: --train and --out are required (see qdf refit --help)\n");
         return QDF_EXIT_USAGE;
     }
     model = qdf_model_or_default(model, "refit");

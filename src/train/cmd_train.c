@@ -226,14 +226,11 @@ int qdf_cmd_train(int argc, char **argv) {
         fprintf(stderr, "qdf train: --train and --out (or --resume) are required (see qdf train --help)\n");
         return QDF_EXIT_USAGE;
     }
-    if (o.batch_size < 1 || o.batch_size > 256 || o.epochs < 0 || !(o.lr > 0) || o.hp.dim < 1) {
-        fprintf(stderr, "qdf train: invalid --batch-size (1-256), --epochs, --lr or --dim\n");
-        return QDF_EXIT_USAGE;
-    }
-    if (!(o.lr_decay > 0) || !(o.clip >= 0) || !(o.max_minutes >= 0) || !(o.hp.coulomb_smear > 0)) {
-        fprintf(stderr, "qdf train: --lr-decay and --coulomb-smear (A) must be > 0, --clip and --max-minutes >= 0 "
-                        "(0: off); got %g, %g, %g, %g\n",
-                o.lr_decay, o.hp.coulomb_smear, o.clip, o.max_minutes);
+    /* integer options are range-checked by qdf_parse_int above */
+    if (!(o.lr > 0) || !(o.lr_decay > 0) || !(o.clip >= 0) || !(o.max_minutes >= 0) || !(o.hp.coulomb_smear > 0)) {
+        fprintf(stderr, "qdf train: --lr, --lr-decay and --coulomb-smear (A) must be > 0, --clip and --max-minutes "
+                        ">= 0 (0: off); got %g, %g, %g, %g, %g\n",
+                o.lr, o.lr_decay, o.hp.coulomb_smear, o.clip, o.max_minutes);
         return QDF_EXIT_USAGE;
     }
     if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
